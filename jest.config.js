@@ -1,0 +1,8 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  // Type-checking is `npm run typecheck`'s job; ts-jest only transpiles (isolatedModules).
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  testTimeout: 20000,
+};

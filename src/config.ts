@@ -1,0 +1,192 @@
+/**
+ * The gateway's and the emulator's configuration, read from the environment once at start-up.
+ *
+ * This is the only module that reads `process.env` (ESLint enforces it). Everything else is handed
+ * a validated, typed object, so a bad value fails the start with a message naming the variable and
+ * the value, instead of surfacing later in a request.
+ */
+import { z } from 'zod';
+
+export type Backend = 'embedded' | 'aws';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The account id the emulator puts in every ARN. Fixed so ARNs are stable across runs. */
+export const EMULATOR_ACCOUNT_ID = '123456789012';
+
+export interface EmulatorConfig {
+  /** Loopback interface the emulator binds to. */
+  host: string;
+  /** TCP port; 0 picks a free one (the embedded default). */
+  port: number;
+  region: string;
+  /** How long a new snapshot stays `creating` before it becomes `available`. */
+  snapshotAvailableAfterMs: number;
+  /** Snapshots one serverless cache may take per rolling 24 hours (AWS's default quota is 24). */
+  dailySnapshotQuotaPerCache: number;
+  /** File the emulator's state is saved to and restored from; in memory only when absent. */
+  stateFile: string | undefined;
+}
+
+export interface UpstreamConfig {
+  /** AWS region; absent when the SDK is to take it from the AWS_PROFILE's configuration. */
+  region: string | undefined;
+  /** Explicit ElastiCache endpoint (`AWS_ENDPOINT_URL_ELASTICACHE`); the SDK's default when absent. */
+  endpoint: string | undefined;
+  /** Total attempts per call, the first included (the SDK's `maxAttempts`). */
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  /** Time allowed to open a TCP (and TLS) connection to the upstream. */
+  connectionTimeoutMs: number;
+  /** Time allowed for one attempt, from request sent to response received. */
+  requestTimeoutMs: number;
+  /** Time allowed for one call including all its retries. */
+  callDeadlineMs: number;
+  /** Upper bound of concurrent keep-alive sockets to the upstream. */
+  maxSockets: number;
+}
+
+export interface GraphQLConfig {
+  /** Schema introspection (GraphiQL, codegen against the live server). */
+  introspection: boolean;
+  /** Serve the Apollo Sandbox landing page at GET /graphql. */
+  landingPage: boolean;
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  /** Largest accepted document, in lexical tokens (graphql-js `maxTokens`). */
+  maxTokens: number;
+}
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  backend: Backend;
+  logLevel: LogLevel;
+  upstream: UpstreamConfig;
+  graphql: GraphQLConfig;
+  /** Used only when `backend` is `embedded`. */
+  emulator: EmulatorConfig;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown when the environment holds a value the gateway cannot run with. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const url = z.url({ protocol: /^https?$/ });
+
+/** Each variable: its schema and default. Unknown variables are ignored, as in any environment. */
+const variables = {
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ELASTICACHE_BACKEND: z.enum(['embedded', 'aws']).default('embedded'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_ENDPOINT_URL_ELASTICACHE: url.optional(),
+  AWS_MAX_ATTEMPTS: positiveInt.max(10).default(3),
+  AWS_RETRY_MODE: z.enum(['standard', 'adaptive']).default('standard'),
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  UPSTREAM_REQUEST_TIMEOUT_MS: positiveInt.default(10000),
+  UPSTREAM_CALL_DEADLINE_MS: positiveInt.default(25000),
+  UPSTREAM_MAX_SOCKETS: positiveInt.default(50),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_LANDING_PAGE: bool.optional(),
+  GRAPHQL_BODY_LIMIT_BYTES: positiveInt.default(100_000),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(5_000),
+  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+  EMULATOR_PORT: port.optional(),
+  EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
+  EMULATOR_DAILY_SNAPSHOT_QUOTA: nonNegativeInt.default(24),
+  EMULATOR_STATE_FILE: z.string().min(1).optional(),
+} as const;
+
+type Variables = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
+
+function parseVariables(env: Env): Variables {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(variables)) {
+    // An empty variable (`FOO=`) means "not set", as shells and .env files commonly produce it.
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = (schema as z.ZodType).safeParse(raw);
+    if (result.success) {
+      out[name] = result.data;
+    } else {
+      const reason = result.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${name}=${JSON.stringify(raw)}: ${reason}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return out as Variables;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+const STANDALONE_EMULATOR_PORT = 4567;
+
+function emulatorConfig(v: Variables, defaultPort: number): EmulatorConfig {
+  return {
+    host: v.EMULATOR_HOST,
+    port: v.EMULATOR_PORT ?? defaultPort,
+    region: v.AWS_REGION ?? DEFAULT_REGION,
+    snapshotAvailableAfterMs: v.EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS,
+    dailySnapshotQuotaPerCache: v.EMULATOR_DAILY_SNAPSHOT_QUOTA,
+    stateFile: v.EMULATOR_STATE_FILE,
+  };
+}
+
+/** The gateway's configuration. Throws `ConfigurationError` naming every bad variable. */
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const v = parseVariables(env);
+  const backend = v.ELASTICACHE_BACKEND;
+  if (backend === 'aws' && v.AWS_REGION === undefined && env.AWS_PROFILE === undefined) {
+    // The SDK could still find a region in ~/.aws/config's default profile; we only insist on an
+    // explicit choice so that a gateway never talks to an unexpected region.
+    throw new ConfigurationError([
+      'ELASTICACHE_BACKEND=aws needs AWS_REGION (or AWS_PROFILE naming a profile with a region)',
+    ]);
+  }
+  if (v.UPSTREAM_CALL_DEADLINE_MS < v.UPSTREAM_REQUEST_TIMEOUT_MS) {
+    throw new ConfigurationError([
+      `UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS} is shorter than UPSTREAM_REQUEST_TIMEOUT_MS=${v.UPSTREAM_REQUEST_TIMEOUT_MS}`,
+    ]);
+  }
+  const embedded = backend === 'embedded';
+  return {
+    host: v.HOST,
+    port: v.PORT,
+    backend,
+    logLevel: v.LOG_LEVEL,
+    upstream: {
+      region: v.AWS_REGION ?? (embedded ? DEFAULT_REGION : undefined),
+      endpoint: embedded ? undefined : v.AWS_ENDPOINT_URL_ELASTICACHE,
+      maxAttempts: v.AWS_MAX_ATTEMPTS,
+      retryMode: v.AWS_RETRY_MODE,
+      connectionTimeoutMs: v.UPSTREAM_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: v.UPSTREAM_REQUEST_TIMEOUT_MS,
+      callDeadlineMs: v.UPSTREAM_CALL_DEADLINE_MS,
+      maxSockets: v.UPSTREAM_MAX_SOCKETS,
+    },
+    graphql: {
+      // Open by default only on the embedded emulator, where there is nothing to hide.
+      introspection: v.GRAPHQL_INTROSPECTION ?? embedded,
+      landingPage: v.GRAPHQL_LANDING_PAGE ?? embedded,
+      bodyLimitBytes: v.GRAPHQL_BODY_LIMIT_BYTES,
+      maxTokens: v.GRAPHQL_MAX_TOKENS,
+    },
+    // The embedded emulator takes any free loopback port unless one is asked for.
+    emulator: emulatorConfig(v, 0),
+  };
+}
+
+/** The standalone emulator's configuration (`npm run emulator`). */
+export function loadEmulatorConfig(env: Env = process.env): EmulatorConfig {
+  return emulatorConfig(parseVariables(env), STANDALONE_EMULATOR_PORT);
+}
