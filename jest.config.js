@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/single-realm-environment.js',
   roots: ['<rootDir>/test'],
   // Type-checking is `npm run typecheck`'s job; ts-jest only transpiles (isolatedModules).
   transform: { '^.+\\.ts$': ['ts-jest', {}] },

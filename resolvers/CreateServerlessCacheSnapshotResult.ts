@@ -1,0 +1,5 @@
+import type { CreateServerlessCacheSnapshotResultResolvers } from '../src/generated/graphql';
+
+export const CreateServerlessCacheSnapshotResult: CreateServerlessCacheSnapshotResultResolvers = {
+  __resolveType: (result) => result.__typename,
+};

@@ -1,0 +1,5 @@
+import type { FaultResolvers } from '../src/generated/graphql';
+
+export const Fault: FaultResolvers = {
+  __resolveType: (fault) => fault.__typename,
+};

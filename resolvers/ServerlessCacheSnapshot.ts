@@ -1,0 +1,15 @@
+import type { ServerlessCacheSnapshotResolvers } from '../src/generated/graphql';
+import { present } from './present';
+
+/** Maps the SDK's `ServerlessCacheSnapshot` shape onto the schema's field names. */
+export const ServerlessCacheSnapshot: ServerlessCacheSnapshotResolvers = {
+  serverlessCacheSnapshotName: (s) => present(s.ServerlessCacheSnapshotName, 'ServerlessCacheSnapshotName'),
+  arn: (s) => present(s.ARN, 'ARN'),
+  kmsKeyId: (s) => s.KmsKeyId ?? null,
+  snapshotType: (s) => s.SnapshotType ?? null,
+  status: (s) => s.Status ?? null,
+  createTime: (s) => s.CreateTime ?? null,
+  expiryTime: (s) => s.ExpiryTime ?? null,
+  bytesUsedForCache: (s) => s.BytesUsedForCache ?? null,
+  serverlessCacheConfiguration: (s) => s.ServerlessCacheConfiguration ?? null,
+};

@@ -1,0 +1,153 @@
+/**
+ * The gateway's only door to ElastiCache: every call goes through `call()`, which applies the
+ * per-call deadline, counts and logs the call, turns the faults AWS documents for the operation
+ * into their GraphQL types (src/elasticache/faults.ts), and everything else into a `GatewayError`
+ * whose message says nothing of AWS internals.
+ */
+import {
+  CreateServerlessCacheSnapshotCommand,
+  DescribeServerlessCacheSnapshotsCommand,
+  type ElastiCacheClient,
+  type ServerlessCacheSnapshot,
+} from '@aws-sdk/client-elasticache';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../observability/metrics';
+import {
+  buildFault,
+  documentedFaults,
+  isFaultName,
+  type ElastiCacheOperation,
+  type FaultResult,
+  type FaultSubject,
+} from './faults';
+import { classifyUpstreamError } from './upstream-errors';
+
+export interface TagValue {
+  key: string;
+  value?: string | null;
+}
+
+export interface CreateSnapshotRequest {
+  serverlessCacheSnapshotName: string;
+  serverlessCacheName: string;
+  kmsKeyId?: string | null;
+  tags?: readonly TagValue[] | null;
+}
+
+/** What the gateway reads from an SDK error; the SDK's own types vary by error class. */
+interface SdkErrorLike {
+  name: string;
+  message?: string;
+  $fault?: string;
+  $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
+}
+
+type CallResult<T> = { output: T } | { fault: FaultResult } | { absent: true };
+
+export interface DataSourceOptions {
+  /** Time allowed for one call including its retries. */
+  callDeadlineMs: number;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+export class ElastiCacheDataSource {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly client: ElastiCacheClient,
+    private readonly options: DataSourceOptions,
+  ) {
+    this.logger = options.logger.child({ component: 'elasticache' });
+  }
+
+  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<ServerlessCacheSnapshot | FaultResult> {
+    const tags = request.tags ?? [];
+    const command = new CreateServerlessCacheSnapshotCommand({
+      ServerlessCacheSnapshotName: request.serverlessCacheSnapshotName,
+      ServerlessCacheName: request.serverlessCacheName,
+      KmsKeyId: request.kmsKeyId ?? undefined,
+      Tags: tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value ?? undefined })) : undefined,
+    });
+    const result = await this.call('CreateServerlessCacheSnapshot', (signal) => this.client.send(command, { abortSignal: signal }), {
+      serverlessCacheName: request.serverlessCacheName,
+      serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
+    });
+    if ('output' in result) return this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot');
+    if ('fault' in result) return result.fault;
+    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+  }
+
+  /** One snapshot by name, or null when AWS has none by that name. */
+  async describeServerlessCacheSnapshot(name: string): Promise<ServerlessCacheSnapshot | null> {
+    const command = new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name });
+    const result = await this.call(
+      'DescribeServerlessCacheSnapshots',
+      (signal) => this.client.send(command, { abortSignal: signal }),
+      { serverlessCacheSnapshotName: name },
+      // For a lookup, "no such snapshot" is an answer, and so is a name AWS finds invalid: no
+      // snapshot can have it.
+      ['ServerlessCacheSnapshotNotFoundFault', 'InvalidParameterValueException'],
+    );
+    if ('absent' in result) return null;
+    if ('fault' in result) throw this.unexpectedFault(result.fault);
+    return result.output.ServerlessCacheSnapshots?.[0] ?? null;
+  }
+
+  private async call<T>(
+    operation: ElastiCacheOperation,
+    send: (signal: AbortSignal) => Promise<T>,
+    subject: FaultSubject,
+    /** Faults that mean "nothing there" for this call, rather than a failure. */
+    absentOn: readonly string[] = [],
+  ): Promise<CallResult<T>> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const output = await send(AbortSignal.timeout(this.options.callDeadlineMs));
+      this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
+      return { output };
+    } catch (caught) {
+      const error = caught as SdkErrorLike;
+      const details = {
+        operation,
+        awsError: error.name,
+        awsRequestId: error.$metadata?.requestId,
+        httpStatus: error.$metadata?.httpStatusCode,
+        attempts: error.$metadata?.attempts,
+      };
+      if (absentOn.includes(error.name)) {
+        this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
+        return { absent: true };
+      }
+      if (documentedFaults(operation).includes(error.name) && isFaultName(error.name)) {
+        this.options.metrics.recordUpstreamCall(operation, 'fault', seconds());
+        this.logger.info(details, 'AWS answered with a documented fault');
+        const fault = buildFault(error.name, subject, {
+          awsRequestId: error.$metadata?.requestId ?? null,
+          awsMessage: error.message,
+        });
+        return { fault };
+      }
+      this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
+      const code = classifyUpstreamError(caught);
+      this.logger.warn({ ...details, code, err: caught }, 'ElastiCache call failed');
+      throw new GatewayError(code);
+    }
+  }
+
+  private required<T>(value: T | undefined, operation: ElastiCacheOperation): T {
+    if (value === undefined) {
+      this.logger.error({ operation }, 'AWS answered without the expected result');
+      throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    }
+    return value;
+  }
+
+  /** A documented fault that the gateway's own request should never have caused. */
+  private unexpectedFault(fault: FaultResult): GatewayError {
+    this.logger.error({ fault: fault.__typename, awsRequestId: fault.awsRequestId }, 'unexpected fault from AWS');
+    return new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+  }
+}

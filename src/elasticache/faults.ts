@@ -1,0 +1,121 @@
+/**
+ * The one table that turns a fault AWS documents into the GraphQL type a front end switches on.
+ *
+ * Keys are the model's shape names, which are also the SDK's error class names and the GraphQL
+ * type names. The wire code of each fault comes from the committed service-model extract, so
+ * `code` is what AWS sends (`InvalidParameterValue`, not `InvalidParameterValueException`).
+ * Messages are the gateway's own, written for people; the names the fault is about come from the
+ * request, so a front end can say "the cache demo-valkey" without parsing text.
+ */
+import serviceModel from '../aws/service-model.json';
+import type {
+  InvalidParameterCombinationException,
+  InvalidParameterValueException,
+  InvalidServerlessCacheStateFault,
+  ServerlessCacheNotFoundFault,
+  ServerlessCacheSnapshotAlreadyExistsFault,
+  ServerlessCacheSnapshotQuotaExceededFault,
+  ServiceLinkedRoleNotFoundFault,
+  TagQuotaPerResourceExceeded,
+} from '../generated/graphql';
+
+/** AWS's documented limit of tags on one resource. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+export type ElastiCacheOperation = keyof typeof serviceModel.operations;
+
+/** What the gateway knows about the request a fault answers; used to fill the fault's fields. */
+export interface FaultSubject {
+  serverlessCacheName?: string;
+  serverlessCacheSnapshotName?: string;
+  requestedTagCount?: number;
+}
+
+/** Where a fault came from: AWS (with its request id and message) or the gateway's own checks. */
+export interface FaultOrigin {
+  awsRequestId: string | null;
+  /** AWS's message, for the faults whose detail only AWS knows (bad parameter values). */
+  awsMessage?: string;
+  /** The gateway's message, when the gateway itself found the fault. */
+  message?: string;
+  /** The input path of the offending value, when known. */
+  field?: string[];
+}
+
+type WithTypename<T, N extends string> = Omit<T, '__typename'> & { __typename: N };
+
+export type FaultResult =
+  | WithTypename<ServerlessCacheSnapshotAlreadyExistsFault, 'ServerlessCacheSnapshotAlreadyExistsFault'>
+  | WithTypename<ServerlessCacheNotFoundFault, 'ServerlessCacheNotFoundFault'>
+  | WithTypename<InvalidServerlessCacheStateFault, 'InvalidServerlessCacheStateFault'>
+  | WithTypename<ServerlessCacheSnapshotQuotaExceededFault, 'ServerlessCacheSnapshotQuotaExceededFault'>
+  | WithTypename<ServiceLinkedRoleNotFoundFault, 'ServiceLinkedRoleNotFoundFault'>
+  | WithTypename<TagQuotaPerResourceExceeded, 'TagQuotaPerResourceExceeded'>
+  | WithTypename<InvalidParameterValueException, 'InvalidParameterValueException'>
+  | WithTypename<InvalidParameterCombinationException, 'InvalidParameterCombinationException'>;
+
+export type FaultName = FaultResult['__typename'];
+type FaultOf<N extends FaultName> = Extract<FaultResult, { __typename: N }>;
+type Common = 'code' | 'awsRequestId' | '__typename';
+type Builder<N extends FaultName> = (subject: FaultSubject, origin: FaultOrigin) => Omit<FaultOf<N>, Common>;
+
+const quoted = (name: string | undefined) => (name === undefined ? 'the serverless cache' : `"${name}"`);
+
+const FAULTS: { [N in FaultName]: Builder<N> } = {
+  ServerlessCacheSnapshotAlreadyExistsFault: ({ serverlessCacheSnapshotName = '' }) => ({
+    serverlessCacheSnapshotName,
+    message: `A serverless cache snapshot named "${serverlessCacheSnapshotName}" already exists. Choose another name.`,
+  }),
+  ServerlessCacheNotFoundFault: ({ serverlessCacheName = '' }) => ({
+    serverlessCacheName,
+    message: `There is no serverless cache named "${serverlessCacheName}".`,
+  }),
+  InvalidServerlessCacheStateFault: ({ serverlessCacheName = '' }) => ({
+    serverlessCacheName,
+    message: `The serverless cache ${quoted(serverlessCacheName)} is not available (it may be creating, modifying or deleting). Try again once it is available.`,
+  }),
+  ServerlessCacheSnapshotQuotaExceededFault: ({ serverlessCacheName = '' }) => ({
+    serverlessCacheName,
+    message: `The snapshot quota for the serverless cache ${quoted(serverlessCacheName)} is used up. Try again later, or delete old snapshots or ask AWS for a higher quota.`,
+  }),
+  ServiceLinkedRoleNotFoundFault: () => ({
+    message:
+      "ElastiCache's service-linked role (AWSServiceRoleForElastiCache) is missing from the AWS account. An account administrator must create it.",
+  }),
+  TagQuotaPerResourceExceeded: ({ requestedTagCount }) => ({
+    maxTagsPerResource: MAX_TAGS_PER_RESOURCE,
+    requestedTagCount: requestedTagCount ?? null,
+    message:
+      requestedTagCount === undefined
+        ? `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags.`
+        : `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags; this request has ${requestedTagCount}.`,
+  }),
+  InvalidParameterValueException: (_subject, { message, awsMessage, field }) => ({
+    field: field ?? null,
+    message: message ?? `AWS rejected a value in the request: ${awsMessage ?? 'no detail given'}`,
+  }),
+  InvalidParameterCombinationException: (_subject, { message, awsMessage }) => ({
+    message: message ?? `AWS rejected a combination of values in the request: ${awsMessage ?? 'no detail given'}`,
+  }),
+};
+
+/** The fault, as the GraphQL type of the same name. */
+export function buildFault<N extends FaultName>(name: N, subject: FaultSubject, origin: FaultOrigin): FaultOf<N> {
+  const specific = FAULTS[name](subject, origin);
+  return {
+    __typename: name,
+    code: serviceModel.faults[name].code,
+    awsRequestId: origin.awsRequestId,
+    ...specific,
+  } as FaultOf<N>;
+}
+
+/** The faults AWS documents for `operation`, by shape name (= SDK error name). */
+export function documentedFaults(operation: ElastiCacheOperation): readonly string[] {
+  return serviceModel.operations[operation].errors;
+}
+
+/** True when the gateway has a GraphQL type for this documented fault. */
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}

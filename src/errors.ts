@@ -1,0 +1,85 @@
+/**
+ * Errors that reach clients in the `errors` array, and the mask that keeps everything else out.
+ *
+ * Faults AWS documents for an operation are not errors here: they are members of the operation's
+ * result union (see src/elasticache/faults.ts). What comes back in `errors` is about the gateway's
+ * ability to reach AWS at all, identified by a stable `extensions.code` from the enum below.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from './logger';
+
+/** Every `extensions.code` the gateway itself puts on an error. */
+export enum GatewayErrorCode {
+  /** AWS kept throttling the account's calls after the SDK's retries. Retry after a pause. */
+  UPSTREAM_THROTTLED = 'UPSTREAM_THROTTLED',
+  /** AWS could not be reached or answered with a server error or not in time. Retry later. */
+  UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  /** The gateway's AWS credentials are missing, invalid, or not allowed to do this. */
+  UPSTREAM_ACCESS_DENIED = 'UPSTREAM_ACCESS_DENIED',
+  /** Anything unexpected; the detail is in the gateway's log under the same request id. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** An argument is outside what the field accepts (reported by the field, before any AWS call). */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+}
+
+const MESSAGES: Record<Exclude<GatewayErrorCode, GatewayErrorCode.BAD_USER_INPUT>, string> = {
+  [GatewayErrorCode.UPSTREAM_THROTTLED]: 'AWS is throttling requests right now. Please retry in a few seconds.',
+  [GatewayErrorCode.UPSTREAM_UNAVAILABLE]: 'AWS ElastiCache could not be reached. Please retry later.',
+  [GatewayErrorCode.UPSTREAM_ACCESS_DENIED]:
+    'The gateway is not allowed to perform this operation on AWS. Ask the gateway operator to check its AWS credentials and permissions.',
+  [GatewayErrorCode.INTERNAL_SERVER_ERROR]: 'Internal server error.',
+};
+
+/** An error the gateway raises on purpose: its message and code are written for clients. */
+export class GatewayError extends GraphQLError {
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string = code === GatewayErrorCode.BAD_USER_INPUT ? 'Invalid argument.' : MESSAGES[code],
+    extra: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { ...extra, code } });
+    this.name = 'GatewayError';
+  }
+}
+
+/**
+ * Codes whose messages graphql-js or Apollo wrote for clients (syntax, validation, variables). Any
+ * error that is neither one of these nor a `GatewayError` is replaced by a generic one: Apollo
+ * passes messages through verbatim, and a thrown SDK or runtime error would otherwise leak class
+ * names, endpoints or AWS text.
+ */
+const REQUEST_ERROR_CODES = new Set<string>([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
+
+function isClientSafe(original: unknown, code: unknown): boolean {
+  if (original instanceof GatewayError) return true;
+  return original instanceof GraphQLError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
+}
+
+/** Builds Apollo's `formatError`: keeps client-safe errors, masks and logs the rest. */
+export function maskErrors(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (isClientSafe(original, code)) {
+      // Never hand out a stack trace, whatever the server's settings.
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error masked from the client');
+    return {
+      message: MESSAGES[GatewayErrorCode.INTERNAL_SERVER_ERROR],
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

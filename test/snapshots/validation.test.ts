@@ -1,0 +1,43 @@
+import { validateCreateSnapshotRequest } from '../../src/snapshots/validation';
+
+const valid = { serverlessCacheSnapshotName: 'nightly', serverlessCacheName: 'demo-valkey' };
+
+describe('validateCreateSnapshotRequest', () => {
+  it('accepts a request with no tags, a null tag list or an empty one', () => {
+    expect(validateCreateSnapshotRequest(valid)).toBeNull();
+    expect(validateCreateSnapshotRequest({ ...valid, tags: null })).toBeNull();
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [] })).toBeNull();
+  });
+
+  it('counts characters, not UTF-16 units, against the 255-character name limit', () => {
+    expect(validateCreateSnapshotRequest({ ...valid, serverlessCacheSnapshotName: '🙂'.repeat(255) })).toBeNull();
+    expect(validateCreateSnapshotRequest({ ...valid, serverlessCacheSnapshotName: '🙂'.repeat(256) })).toMatchObject({
+      field: ['serverlessCacheSnapshotName'],
+      message: 'The snapshot name must be 1 to 255 characters long; it has 256.',
+    });
+  });
+
+  it('reports the first offending tag, by its index in the input', () => {
+    const fault = validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'a' }, { key: '' }, { key: 'aws:x' }] });
+    expect(fault).toMatchObject({ __typename: 'InvalidParameterValueException', field: ['tags', '1', 'key'] });
+  });
+
+  it('treats tag keys as case-sensitive, as AWS does', () => {
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'Env' }, { key: 'env' }] })).toBeNull();
+  });
+
+  it('says where a repeated key first appeared', () => {
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'env' }, { key: 'x' }, { key: 'env' }] })?.message).toBe(
+      'The tag key "env" appears twice, at tags[0] and tags[2]; tag keys must be unique.',
+    );
+  });
+
+  it('checks the number of tags before the tags themselves', () => {
+    const tags = Array.from({ length: 51 }, () => ({ key: '' }));
+    expect(validateCreateSnapshotRequest({ ...valid, tags })).toMatchObject({ __typename: 'TagQuotaPerResourceExceeded', requestedTagCount: 51 });
+  });
+
+  it('allows a null tag value and an empty one', () => {
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'a', value: null }, { key: 'b', value: '' }] })).toBeNull();
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Starts the real gateway on the real embedded emulator, both on loopback ports, for end-to-end
+ * tests: requests go through HTTP to Fastify/Apollo, then through the real SDK to the emulator.
+ */
+import { Writable } from 'node:stream';
+import { startBackend, type Backend } from '../../src/backend';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config';
+import { createElastiCacheClient } from '../../src/elasticache/client';
+import { createLogger } from '../../src/logger';
+import { GatewayMetrics } from '../../src/observability/metrics';
+import { createGateway, type Gateway } from '../../src/server';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+}
+
+export interface FaultInjection {
+  action?: string;
+  code?: string;
+  status?: number;
+  message?: string;
+  times?: number;
+  delayMs?: number;
+  dropConnection?: boolean;
+}
+
+export interface TestGateway {
+  url: string;
+  config: GatewayConfig;
+  metrics: GatewayMetrics;
+  /** Every log line the gateway wrote, parsed. */
+  logs: Record<string, unknown>[];
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  emulator: {
+    url: string;
+    inject(fault: FaultInjection): Promise<void>;
+    calls(): Promise<Record<string, number>>;
+    setCacheStatus(name: string, status: string): Promise<void>;
+  };
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  env?: Record<string, string>;
+  /** Point the gateway's client at this endpoint instead of the emulator (e.g. a closed port). */
+  endpointOverride?: string;
+}
+
+const BASE_ENV = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  // Quick retries and timeouts keep the failure tests short; the behaviour is the same.
+  AWS_MAX_ATTEMPTS: '2',
+  UPSTREAM_REQUEST_TIMEOUT_MS: '1000',
+  UPSTREAM_CALL_DEADLINE_MS: '5000',
+};
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const config = loadGatewayConfig({ ...BASE_ENV, ...options.env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const backend: Backend = await startBackend(config, logger);
+  const emulatorUrl = backend.emulator?.url ?? '';
+  const elasticache =
+    options.endpointOverride === undefined
+      ? backend.elasticache
+      : createElastiCacheClient({ ...config.upstream, endpoint: options.endpointOverride }, { accessKeyId: 'x', secretAccessKey: 'x' });
+  const metrics = new GatewayMetrics();
+  const gateway: Gateway = await createGateway({ config, logger, elasticache, metrics });
+  const url = await gateway.listen();
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${emulatorUrl}/_emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator admin ${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<unknown>;
+  };
+
+  return {
+    url,
+    config,
+    metrics,
+    logs,
+    async graphql<T>(query: string, variables?: Record<string, unknown>) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>['body'] };
+    },
+    emulator: {
+      url: emulatorUrl,
+      inject: async (fault) => void (await admin('POST', '/faults', fault)),
+      calls: async () => (await admin('GET', '/calls')) as Record<string, number>,
+      setCacheStatus: async (name, status) => void (await admin('PUT', `/caches/${encodeURIComponent(name)}/status`, { status })),
+    },
+    async close() {
+      await gateway.close();
+      if (elasticache !== backend.elasticache) elasticache.destroy();
+      await backend.close();
+    },
+  };
+}
