@@ -1,0 +1,106 @@
+/** Shared set-up for the emulator tests: a silent emulator on a free port and clients for it. */
+import { ElastiCacheClient, ElastiCacheServiceException, type ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
+import type { EmulatorConfig } from '../../src/config';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { createLogger } from '../../src/logger';
+
+export const silentLogger = createLogger('silent');
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function testConfig(overrides: Partial<EmulatorConfig> = {}): EmulatorConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    region: 'us-east-1',
+    snapshotAvailableAfterMs: 60_000,
+    dailySnapshotQuotaPerCache: 1000,
+    stateFile: undefined,
+    ...overrides,
+  };
+}
+
+export function start(overrides: Partial<EmulatorConfig> = {}): Promise<RunningEmulator> {
+  return startEmulator(testConfig(overrides), silentLogger);
+}
+
+export function sdkClient(url: string, overrides: Partial<ElastiCacheClientConfig> = {}): ElastiCacheClient {
+  return new ElastiCacheClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    ...overrides,
+  });
+}
+
+/** Awaits a promise that must reject with an SDK service error and checks what every fault must carry. */
+export async function expectFault(
+  call: Promise<unknown>,
+  expected: { name: string; status: number; errorClass?: abstract new (...args: never[]) => Error },
+): Promise<ElastiCacheServiceException> {
+  const err = await call.then(
+    () => {
+      throw new Error(`expected ${expected.name}, but the call succeeded`);
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ElastiCacheServiceException);
+  const e = err as ElastiCacheServiceException;
+  if (expected.errorClass !== undefined) expect(e).toBeInstanceOf(expected.errorClass);
+  expect(e.name).toBe(expected.name);
+  expect(e.$metadata.httpStatusCode).toBe(expected.status);
+  expect(e.$metadata.requestId).toMatch(UUID);
+  return e;
+}
+
+export interface JsonReply<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** Calls the admin API. */
+export async function adminCall<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<JsonReply<T>> {
+  const res = await fetch(`${url}/_emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export async function injectFault(url: string, spec: Record<string, unknown>): Promise<{ id: string }> {
+  const reply = await adminCall<{ id: string }>(url, 'POST', '/faults', spec);
+  expect(reply.status).toBe(201);
+  return reply.body;
+}
+
+export async function callCounts(url: string): Promise<Record<string, number>> {
+  return (await adminCall<Record<string, number>>(url, 'GET', '/calls')).body;
+}
+
+export interface RawReply {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Sends a raw awsQuery request (form body, as the SDK would, unless told otherwise). */
+export async function rawAws(url: string, body: string, init: { method?: string; contentType?: string | null; path?: string } = {}): Promise<RawReply> {
+  const method = init.method ?? 'POST';
+  const headers: Record<string, string> = {};
+  const contentType = init.contentType === undefined ? 'application/x-www-form-urlencoded' : init.contentType;
+  if (contentType !== null && method !== 'GET') headers['content-type'] = contentType;
+  const res = await fetch(`${url}${init.path ?? '/'}${method === 'GET' ? `?${body}` : ''}`, {
+    method,
+    headers,
+    // Bytes rather than a string, so fetch adds no Content-Type of its own.
+    body: method === 'GET' ? undefined : new TextEncoder().encode(body),
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** The wire code of an ErrorResponse body. */
+export function errorCode(xml: string): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
+}
