@@ -26,7 +26,14 @@ export async function startBackend(config: GatewayConfig, logger: Logger): Promi
       { backend: 'aws', region: config.upstream.region ?? '(from AWS_PROFILE)', endpoint: config.upstream.endpoint ?? '(AWS default)' },
       'using AWS ElastiCache',
     );
-    return { elasticache, emulator: undefined, close: async () => elasticache.destroy() };
+    return {
+      elasticache,
+      emulator: undefined,
+      close: () => {
+        elasticache.destroy();
+        return Promise.resolve();
+      },
+    };
   }
   const emulator = await startEmulator(config.emulator, logger.child({ component: 'emulator' }));
   const elasticache = createElastiCacheClient({ ...config.upstream, endpoint: emulator.url }, EMULATOR_CREDENTIALS);

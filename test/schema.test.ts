@@ -2,7 +2,7 @@
  * The schema is the contract: these specify what front ends rely on and what must stay in step
  * with the AWS service model.
  */
-import { isUnionType, type GraphQLNamedType } from 'graphql';
+import { isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
 import serviceModel from '../src/aws/service-model.json';
 import { buildSchema } from '../src/schema';
 
@@ -43,10 +43,10 @@ describe('descriptions', () => {
   it('describe every field and argument', () => {
     const missing: string[] = [];
     for (const type of userTypes) {
-      if (!('getFields' in type)) continue;
-      for (const field of Object.values(type.getFields())) {
+      if (!isObjectType(type) && !isInterfaceType(type) && !isInputObjectType(type)) continue;
+      for (const field of Object.values<{ name: string; description?: string | null | undefined; args?: readonly { name: string; description?: string | null }[] }>(type.getFields())) {
         if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
-        for (const arg of 'args' in field ? field.args : []) {
+        for (const arg of field.args ?? []) {
           if (!arg.description?.trim()) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
       }

@@ -39,9 +39,6 @@ function validateTags(
   tags: NonNullable<CreateSnapshotRequest['tags']>,
   subject: { serverlessCacheName: string; serverlessCacheSnapshotName: string },
 ): FaultResult | null {
-  if (tags.length > MAX_TAGS_PER_RESOURCE) {
-    return buildFault('TagQuotaPerResourceExceeded', { ...subject, requestedTagCount: tags.length }, { awsRequestId: null });
-  }
   const firstIndexOfKey = new Map<string, number>();
   for (const [index, { key, value }] of tags.entries()) {
     const at = `tags[${index}]`;
@@ -50,7 +47,8 @@ function validateTags(
     if (keyLength < 1 || keyLength > TAG_KEY_MAX_LENGTH) {
       return invalid(keyField, `The tag key at ${at} must be 1 to ${TAG_KEY_MAX_LENGTH} characters long; it has ${keyLength}.`);
     }
-    if (key.startsWith(RESERVED_TAG_PREFIX)) {
+    // Reserved in any case (`AWS:`, `Aws:`), as AWS's tagging rules say.
+    if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) {
       return invalid(keyField, `The tag key "${key}" at ${at} starts with "${RESERVED_TAG_PREFIX}", which is reserved for AWS.`);
     }
     const earlier = firstIndexOfKey.get(key);
@@ -64,6 +62,11 @@ function validateTags(
         `The tag value at ${at} must be at most ${TAG_VALUE_MAX_LENGTH} characters long; it has ${length(value)}.`,
       );
     }
+  }
+  // Counted after the tags themselves are checked, as AWS does: a bad value is a parameter fault
+  // whatever the count.
+  if (tags.length > MAX_TAGS_PER_RESOURCE) {
+    return buildFault('TagQuotaPerResourceExceeded', { ...subject, requestedTagCount: tags.length }, { awsRequestId: null });
   }
   return null;
 }

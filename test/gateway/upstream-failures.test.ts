@@ -54,8 +54,8 @@ it.each([
   ],
   ['a dropped connection on every attempt', { dropConnection: true, times: 2 }, 'UPSTREAM_UNAVAILABLE', 2],
   ['an answer slower than the request timeout on every attempt', { delayMs: 1500, times: 2 }, 'UPSTREAM_UNAVAILABLE', 2],
-])('%s is %s with a clean message', async (_, injection, code, attempts) => {
-  const { status, body, attempts: seen } = await failWith(injection as FaultInjection);
+] as [string, FaultInjection, string, number][])('%s is %s with a clean message', async (_, injection, code, attempts) => {
+  const { status, body, attempts: seen } = await failWith(injection);
   expect(status).toBe(200);
   expect(body.data).toBeNull();
   expect(body.errors).toHaveLength(1);
@@ -66,7 +66,7 @@ it.each([
     extensions: { code },
   });
   expect(seen).toBe(attempts);
-  expectNothingLeaked(body, (injection as FaultInjection).message ?? '\u0000', (injection as FaultInjection).code ?? '\u0000');
+  expectNothingLeaked(body, injection.message ?? '\u0000', injection.code ?? '\u0000');
 });
 
 it('recovers when a retry succeeds: one throttled attempt is invisible to the client', async () => {

@@ -32,9 +32,16 @@ describe('validateCreateSnapshotRequest', () => {
     );
   });
 
-  it('checks the number of tags before the tags themselves', () => {
-    const tags = Array.from({ length: 51 }, () => ({ key: '' }));
+  it('checks the tags themselves before their number, as the emulator and AWS do', () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}` }));
     expect(validateCreateSnapshotRequest({ ...valid, tags })).toMatchObject({ __typename: 'TagQuotaPerResourceExceeded', requestedTagCount: 51 });
+    tags[50] = { key: '' };
+    expect(validateCreateSnapshotRequest({ ...valid, tags })).toMatchObject({ __typename: 'InvalidParameterValueException', field: ['tags', '50', 'key'] });
+  });
+
+  it('reserves the aws: prefix in any case', () => {
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'AWS:Owner' }] })).toMatchObject({ field: ['tags', '0', 'key'] });
+    expect(validateCreateSnapshotRequest({ ...valid, tags: [{ key: 'awsome:x' }] })).toBeNull();
   });
 
   it('allows a null tag value and an empty one', () => {

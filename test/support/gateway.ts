@@ -85,7 +85,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`emulator admin ${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<unknown>;
+    const json: unknown = await response.json();
+    return json;
   };
 
   return {
