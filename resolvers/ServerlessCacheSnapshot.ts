@@ -3,6 +3,7 @@ import { present } from './present';
 
 /** Maps the SDK's `ServerlessCacheSnapshot` shape onto the schema's field names. */
 export const ServerlessCacheSnapshot: ServerlessCacheSnapshotResolvers = {
+  id: (s) => present(s.ARN, 'ARN'),
   serverlessCacheSnapshotName: (s) => present(s.ServerlessCacheSnapshotName, 'ServerlessCacheSnapshotName'),
   arn: (s) => present(s.ARN, 'ARN'),
   kmsKeyId: (s) => s.KmsKeyId ?? null,
@@ -12,4 +13,8 @@ export const ServerlessCacheSnapshot: ServerlessCacheSnapshotResolvers = {
   expiryTime: (s) => s.ExpiryTime ?? null,
   bytesUsedForCache: (s) => s.BytesUsedForCache ?? null,
   serverlessCacheConfiguration: (s) => s.ServerlessCacheConfiguration ?? null,
+  serverlessCache: (s, _args, { caches }) => {
+    const name = s.ServerlessCacheConfiguration?.ServerlessCacheName;
+    return name === undefined ? null : caches.byName(name);
+  },
 };

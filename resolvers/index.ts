@@ -1,19 +1,31 @@
 /** Every resolver, one file per schema type. */
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../src/generated/graphql';
+import { CacheUsageLimits, DataStorageLimit, ECPUPerSecondLimit } from './CacheUsageLimits';
 import { CreateServerlessCacheSnapshotResult } from './CreateServerlessCacheSnapshotResult';
+import { Endpoint } from './Endpoint';
 import { Fault } from './Fault';
 import { Mutation } from './Mutation';
+import { Node } from './Node';
 import { Query } from './Query';
+import { ServerlessCache } from './ServerlessCache';
 import { ServerlessCacheConfiguration } from './ServerlessCacheConfiguration';
 import { ServerlessCacheSnapshot } from './ServerlessCacheSnapshot';
+import { Subscription } from './Subscription';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   Query,
   Mutation,
+  Subscription,
   CreateServerlessCacheSnapshotResult,
   Fault,
+  Node,
   ServerlessCacheSnapshot,
   ServerlessCacheConfiguration,
+  ServerlessCache,
+  CacheUsageLimits,
+  DataStorageLimit,
+  ECPUPerSecondLimit,
+  Endpoint,
 };

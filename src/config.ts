@@ -56,6 +56,26 @@ export interface GraphQLConfig {
   maxTokens: number;
 }
 
+export interface ReadConfig {
+  /**
+   * Batch and de-duplicate upstream reads per request with DataLoader. Turning it off makes every
+   * field its own AWS call; it exists to measure what batching saves, not for production.
+   */
+  batching: boolean;
+  /**
+   * From this many distinct cache names in one batch, one DescribeServerlessCaches listing is
+   * cheaper in AWS calls than one call per name (an account holds at most a few pages of caches).
+   */
+  cacheListingThreshold: number;
+}
+
+export interface SubscriptionConfig {
+  /** First interval between two polls of a watched snapshot. */
+  pollIntervalMs: number;
+  /** Longest interval the poll backs off to while nothing changes or AWS throttles. */
+  maxPollIntervalMs: number;
+}
+
 export interface GatewayConfig {
   host: string;
   port: number;
@@ -63,6 +83,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   upstream: UpstreamConfig;
   graphql: GraphQLConfig;
+  reads: ReadConfig;
+  subscriptions: SubscriptionConfig;
   /** Used only when `backend` is `embedded`. */
   emulator: EmulatorConfig;
 }
@@ -101,6 +123,10 @@ const variables = {
   GRAPHQL_LANDING_PAGE: bool.optional(),
   GRAPHQL_BODY_LIMIT_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_TOKENS: positiveInt.default(5_000),
+  UPSTREAM_BATCHING: bool.default(true),
+  UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
+  SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
+  SUBSCRIPTION_POLL_MAX_INTERVAL_MS: positiveInt.default(30_000),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.optional(),
   EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
@@ -153,6 +179,11 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       'ELASTICACHE_BACKEND=aws needs AWS_REGION (or AWS_PROFILE naming a profile with a region)',
     ]);
   }
+  if (v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS < v.SUBSCRIPTION_POLL_INTERVAL_MS) {
+    throw new ConfigurationError([
+      `SUBSCRIPTION_POLL_MAX_INTERVAL_MS=${v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS} is shorter than SUBSCRIPTION_POLL_INTERVAL_MS=${v.SUBSCRIPTION_POLL_INTERVAL_MS}`,
+    ]);
+  }
   if (v.UPSTREAM_CALL_DEADLINE_MS < v.UPSTREAM_REQUEST_TIMEOUT_MS) {
     throw new ConfigurationError([
       `UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS} is shorter than UPSTREAM_REQUEST_TIMEOUT_MS=${v.UPSTREAM_REQUEST_TIMEOUT_MS}`,
@@ -180,6 +211,14 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       landingPage: v.GRAPHQL_LANDING_PAGE ?? embedded,
       bodyLimitBytes: v.GRAPHQL_BODY_LIMIT_BYTES,
       maxTokens: v.GRAPHQL_MAX_TOKENS,
+    },
+    reads: {
+      batching: v.UPSTREAM_BATCHING,
+      cacheListingThreshold: v.UPSTREAM_CACHE_LISTING_THRESHOLD,
+    },
+    subscriptions: {
+      pollIntervalMs: v.SUBSCRIPTION_POLL_INTERVAL_MS,
+      maxPollIntervalMs: v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS,
     },
     // The embedded emulator takes any free loopback port unless one is asked for.
     emulator: emulatorConfig(v, 0),

@@ -1,18 +1,16 @@
 /**
- * The per-request context: built once per GraphQL request by `createContextFactory`, and the only
- * thing resolvers receive besides their arguments. Loaders live here, never longer than a request,
+ * The per-request context: built once per GraphQL operation (HTTP request or WebSocket
+ * subscription) by the factory below, and the only thing resolvers receive besides their
+ * arguments. Loaders and the services reading through them live here, never longer than a request,
  * so one caller's results are never served to another.
  */
-import DataLoader from 'dataloader';
-import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
+import { CacheService } from './caches/service';
+import type { ReadConfig } from './config';
+import type { ElastiCacheDataSource } from './elasticache/data-source';
+import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
-import type { SnapshotService } from './snapshots/service';
-
-/** Batched, de-duplicated upstream reads for one request. */
-export interface Loaders {
-  /** Snapshots by name; AWS stores names in lower case, so `Nightly` and `nightly` load once. */
-  snapshotByName: DataLoader<string, ServerlessCacheSnapshot | null, string>;
-}
+import { SnapshotService } from './snapshots/service';
+import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
 /** Who is calling. Null while the gateway has no authentication configured: callers are anonymous. */
 export type Principal = null;
@@ -21,29 +19,31 @@ export interface GatewayContext {
   requestId: string;
   logger: Logger;
   principal: Principal;
-  snapshots: SnapshotService;
   loaders: Loaders;
+  snapshots: SnapshotService;
+  caches: CacheService;
+  /** Shared by all requests: one poll per watched snapshot. */
+  snapshotStatus: SnapshotStatusWatcher;
 }
 
 export interface ContextDependencies {
   logger: Logger;
-  snapshots: SnapshotService;
+  elasticache: ElastiCacheDataSource;
+  reads: ReadConfig;
+  snapshotStatus: SnapshotStatusWatcher;
 }
 
-export function createLoaders(snapshots: SnapshotService): Loaders {
-  return {
-    snapshotByName: new DataLoader((names) => snapshots.findByNames(names), {
-      cacheKeyFn: (name) => name.toLowerCase(),
-    }),
+export function createContextFactory({ logger, elasticache, reads, snapshotStatus }: ContextDependencies) {
+  return (requestId: string): GatewayContext => {
+    const loaders = createLoaders(elasticache, reads);
+    return {
+      requestId,
+      logger: logger.child({ requestId }),
+      principal: null,
+      loaders,
+      snapshots: new SnapshotService(elasticache, loaders),
+      caches: new CacheService(elasticache, loaders),
+      snapshotStatus,
+    };
   };
-}
-
-export function createContextFactory({ logger, snapshots }: ContextDependencies) {
-  return (requestId: string): GatewayContext => ({
-    requestId,
-    logger: logger.child({ requestId }),
-    principal: null,
-    snapshots,
-    loaders: createLoaders(snapshots),
-  });
 }

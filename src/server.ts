@@ -18,7 +18,8 @@ import { maskErrors } from './errors';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { buildSchema } from './schema';
-import { SnapshotService } from './snapshots/service';
+import { SnapshotStatusWatcher } from './snapshots/status-watcher';
+import { serveSubscriptions } from './subscriptions';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -38,10 +39,11 @@ export interface Gateway {
 }
 
 export async function createGateway({ config, logger, elasticache, metrics }: GatewayDependencies): Promise<Gateway> {
-  const snapshots = new SnapshotService(
-    new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics }),
-  );
-  const contextFor = createContextFactory({ logger, snapshots });
+  const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
+  const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
+  const contextFor = createContextFactory({ logger, elasticache: dataSource, reads: config.reads, snapshotStatus });
+  const schema = buildSchema();
+  const formatError = maskErrors(logger);
 
   const httpLogger: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
@@ -53,9 +55,9 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    schema,
     logger: logger.child({ component: 'apollo' }),
-    formatError: maskErrors(logger),
+    formatError,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
@@ -65,11 +67,22 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     validationRules: [MaxIntrospectionDepthRule],
     plugins: [
       fastifyApolloDrainPlugin(app),
+      {
+        // Subscriptions end with the server: sockets closed, polls stopped.
+        serverWillStart: () =>
+          Promise.resolve({
+            drainServer: async () => {
+              snapshotStatus.close();
+              await subscriptions.dispose();
+            },
+          }),
+      },
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
+  const subscriptions = serveSubscriptions({ httpServer: app.server, path: GRAPHQL_PATH, schema, config: config.graphql, formatError, contextFor });
   await apollo.start();
 
   app.addHook('onSend', async (request, reply) => {

@@ -6,8 +6,10 @@
  */
 import {
   CreateServerlessCacheSnapshotCommand,
+  DescribeServerlessCachesCommand,
   DescribeServerlessCacheSnapshotsCommand,
   type ElastiCacheClient,
+  type ServerlessCache,
   type ServerlessCacheSnapshot,
 } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../errors';
@@ -41,6 +43,21 @@ interface SdkErrorLike {
   message?: string;
   $fault?: string;
   $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
+}
+
+export interface SnapshotFilter {
+  serverlessCacheName?: string | null;
+  snapshotType?: string | null;
+}
+
+export interface PageRequest {
+  nextToken: string | undefined;
+  maxResults: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken: string | undefined;
 }
 
 type CallResult<T> = { output: T } | { fault: FaultResult } | { absent: true };
@@ -93,6 +110,45 @@ export class ElastiCacheDataSource {
     if ('absent' in result) return null;
     if ('fault' in result) throw this.unexpectedFault(result.fault);
     return result.output.ServerlessCacheSnapshots?.[0] ?? null;
+  }
+
+  /** A page of snapshots, or the documented fault AWS answered (unknown cache, bad value). */
+  async describeServerlessCacheSnapshots(filter: SnapshotFilter, page: PageRequest): Promise<Page<ServerlessCacheSnapshot> | FaultResult> {
+    const command = new DescribeServerlessCacheSnapshotsCommand({
+      ServerlessCacheName: filter.serverlessCacheName ?? undefined,
+      SnapshotType: filter.snapshotType ?? undefined,
+      NextToken: page.nextToken,
+      MaxResults: page.maxResults,
+    });
+    const result = await this.call('DescribeServerlessCacheSnapshots', (signal) => this.client.send(command, { abortSignal: signal }), {
+      serverlessCacheName: filter.serverlessCacheName ?? undefined,
+    });
+    if ('output' in result) return { items: result.output.ServerlessCacheSnapshots ?? [], nextToken: result.output.NextToken || undefined };
+    if ('fault' in result) return result.fault;
+    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+  }
+
+  /** One serverless cache by name, or null when there is none. */
+  async describeServerlessCache(name: string): Promise<ServerlessCache | null> {
+    const command = new DescribeServerlessCachesCommand({ ServerlessCacheName: name });
+    const result = await this.call(
+      'DescribeServerlessCaches',
+      (signal) => this.client.send(command, { abortSignal: signal }),
+      { serverlessCacheName: name },
+      ['ServerlessCacheNotFoundFault', 'InvalidParameterValueException'],
+    );
+    if ('absent' in result) return null;
+    if ('fault' in result) throw this.unexpectedFault(result.fault);
+    return result.output.ServerlessCaches?.[0] ?? null;
+  }
+
+  /** A page of the account's serverless caches, or the documented fault AWS answered (a bad token). */
+  async describeServerlessCaches(page: PageRequest): Promise<Page<ServerlessCache> | FaultResult> {
+    const command = new DescribeServerlessCachesCommand({ NextToken: page.nextToken, MaxResults: page.maxResults });
+    const result = await this.call('DescribeServerlessCaches', (signal) => this.client.send(command, { abortSignal: signal }), {});
+    if ('output' in result) return { items: result.output.ServerlessCaches ?? [], nextToken: result.output.NextToken || undefined };
+    if ('fault' in result) return result.fault;
+    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
   }
 
   private async call<T>(

@@ -1,10 +1,13 @@
 /**
- * What the resolvers ask of snapshots. It applies the gateway's input rules, then makes the one
- * upstream call, and answers in the schema's terms: a success or a documented fault.
+ * What the resolvers ask of snapshots, answered in the schema's terms. One instance per request:
+ * reads by name go through the request's loaders.
  */
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import type { CreateSnapshotRequest, ElastiCacheDataSource } from '../elasticache/data-source';
+import type { CreateSnapshotRequest, ElastiCacheDataSource, SnapshotFilter } from '../elasticache/data-source';
 import type { FaultResult } from '../elasticache/faults';
+import type { Loaders } from '../loaders';
+import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
+import { upstreamPageOrBadInput } from '../pagination/upstream-faults';
 import type { CreateServerlessCacheSnapshotAccepted } from './outcomes';
 import { validateCreateSnapshotRequest } from './validation';
 
@@ -13,7 +16,10 @@ export type CreateSnapshotResult =
   | FaultResult;
 
 export class SnapshotService {
-  constructor(private readonly elasticache: ElastiCacheDataSource) {}
+  constructor(
+    private readonly elasticache: ElastiCacheDataSource,
+    private readonly loaders: Loaders,
+  ) {}
 
   async create(request: CreateSnapshotRequest): Promise<CreateSnapshotResult> {
     const invalid = validateCreateSnapshotRequest(request);
@@ -27,9 +33,14 @@ export class SnapshotService {
     };
   }
 
-  /** Looks snapshots up by name, one upstream call per distinct name (names are case-insensitive). */
-  async findByNames(names: readonly string[]): Promise<(ServerlessCacheSnapshot | null | Error)[]> {
-    const settled = await Promise.allSettled(names.map((name) => this.elasticache.describeServerlessCacheSnapshot(name)));
-    return settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error)));
+  byName(name: string): Promise<ServerlessCacheSnapshot | null> {
+    return this.loaders.snapshotByName.load(name);
+  }
+
+  list(filter: SnapshotFilter, page: PageArguments): Promise<Connection<ServerlessCacheSnapshot>> {
+    const list = `snapshots:${JSON.stringify([filter.serverlessCacheName?.toLowerCase() ?? null, filter.snapshotType ?? null])}`;
+    return readConnection(list, page, async (nextToken, maxResults) =>
+      upstreamPageOrBadInput(await this.elasticache.describeServerlessCacheSnapshots(filter, { nextToken, maxResults })),
+    );
   }
 }

@@ -38,6 +38,7 @@ export interface TestGateway {
     inject(fault: FaultInjection): Promise<void>;
     calls(): Promise<Record<string, number>>;
     setCacheStatus(name: string, status: string): Promise<void>;
+    reset(): Promise<void>;
   };
   close(): Promise<void>;
 }
@@ -107,6 +108,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       inject: async (fault) => void (await admin('POST', '/faults', fault)),
       calls: async () => (await admin('GET', '/calls')) as Record<string, number>,
       setCacheStatus: async (name, status) => void (await admin('PUT', `/caches/${encodeURIComponent(name)}/status`, { status })),
+      reset: async () => void (await admin('POST', '/reset')),
     },
     async close() {
       await gateway.close();

@@ -1,0 +1,59 @@
+/**
+ * Per-request DataLoaders: every read a resolver makes goes through one of these, so the same cache
+ * or snapshot asked for twice in a request is fetched once, and many caches asked for in the same
+ * tick cost one listing instead of one call each. Created for each request and dropped with it:
+ * one caller's results are never served to another, and nothing goes stale.
+ */
+import DataLoader from 'dataloader';
+import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
+import type { ReadConfig } from './config';
+import type { ElastiCacheDataSource } from './elasticache/data-source';
+import { GatewayError, GatewayErrorCode } from './errors';
+
+export interface Loaders {
+  /** Snapshots by name; AWS stores names in lower case, so `Nightly` and `nightly` load once. */
+  snapshotByName: DataLoader<string, ServerlessCacheSnapshot | null, string>;
+  /** Serverless caches by name (case-insensitive), null for a cache that does not exist. */
+  cacheByName: DataLoader<string, ServerlessCache | null, string>;
+}
+
+const byLowerCase = (name: string) => name.toLowerCase();
+
+/** One call per name, concurrently; a failed call fails only its own key. */
+async function eachByName<T>(names: readonly string[], load: (name: string) => Promise<T>): Promise<(T | Error)[]> {
+  const settled = await Promise.allSettled(names.map(load));
+  return settled.map((s) => (s.status === 'fulfilled' ? s.value : s.reason instanceof Error ? s.reason : new Error(String(s.reason))));
+}
+
+/** Walks the cache listing until every wanted name is found or the listing ends. */
+async function cachesFromListing(elasticache: ElastiCacheDataSource, names: readonly string[]): Promise<(ServerlessCache | null)[]> {
+  const wanted = new Set(names.map(byLowerCase));
+  const found = new Map<string, ServerlessCache>();
+  let nextToken: string | undefined;
+  do {
+    const page = await elasticache.describeServerlessCaches({ nextToken, maxResults: 50 });
+    if ('__typename' in page) throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    for (const cache of page.items) {
+      const key = byLowerCase(cache.ServerlessCacheName ?? '');
+      if (wanted.has(key)) found.set(key, cache);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined && found.size < wanted.size);
+  return names.map((name) => found.get(byLowerCase(name)) ?? null);
+}
+
+export function createLoaders(elasticache: ElastiCacheDataSource, config: ReadConfig): Loaders {
+  // Without batching every load is its own call and nothing is remembered: the cost of resolving
+  // each field on its own, which is what the measurement switch is for.
+  const options = config.batching ? { cacheKeyFn: byLowerCase } : { cacheKeyFn: byLowerCase, batch: false, cache: false };
+  return {
+    snapshotByName: new DataLoader((names) => eachByName(names, (name) => elasticache.describeServerlessCacheSnapshot(name)), options),
+    cacheByName: new DataLoader(
+      (names) =>
+        names.length >= config.cacheListingThreshold
+          ? cachesFromListing(elasticache, names)
+          : eachByName(names, (name) => elasticache.describeServerlessCache(name)),
+      options,
+    ),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Relay connections on top of AWS's `MaxResults`/`NextToken` paging.
+ *
+ * AWS hands out a token only at the end of each page it returns, while Relay wants a cursor on
+ * every edge. A cursor is therefore (the token that started the AWS page the item came from, how
+ * many items of that page to skip). The last item of an AWS page that has a successor gets the
+ * successor's token instead, so reading page after page with `first` and `endCursor` costs exactly
+ * one AWS call per page. Cursors name the list they belong to: a cursor from another list or
+ * filter is refused rather than silently misread.
+ */
+import { GatewayError, GatewayErrorCode } from '../errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+/** AWS's largest `MaxResults` for DescribeServerlessCacheSnapshots. */
+export const MAX_PAGE_SIZE = 50;
+/** AWS may answer empty pages with a token; never follow more than this many for one page. */
+const MAX_UPSTREAM_CALLS_PER_PAGE = 5;
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+export interface PageArguments {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One page as AWS returns it. */
+export interface UpstreamPage<T> {
+  items: T[];
+  nextToken: string | undefined;
+}
+
+export type FetchUpstreamPage<T> = (nextToken: string | undefined, maxResults: number) => Promise<UpstreamPage<T>>;
+
+interface Position {
+  /** The AWS token the page started with; undefined for the list's first page. */
+  token: string | undefined;
+  /** Items of that AWS page already seen. */
+  skip: number;
+}
+
+const badInput = (argumentName: string, message: string) => new GatewayError(GatewayErrorCode.BAD_USER_INPUT, message, { argumentName });
+
+export function encodeCursor(list: string, { token, skip }: Position): string {
+  return Buffer.from(JSON.stringify({ v: 1, l: list, t: token ?? null, s: skip }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(list: string, cursor: string): Position {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const { v, l, t, s } = (parsed ?? {}) as { v?: unknown; l?: unknown; t?: unknown; s?: unknown };
+  const valid = v === 1 && (t === null || typeof t === 'string') && Number.isSafeInteger(s) && (s as number) >= 0;
+  if (!valid) throw badInput('after', 'The `after` cursor is not one this gateway issued. Pass a previous page\'s `endCursor` unchanged.');
+  if (l !== list) throw badInput('after', 'The `after` cursor belongs to another list or filter. Start again without `after`.');
+  return { token: t ?? undefined, skip: s as number };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput('first', `\`first\` must be between 1 and ${MAX_PAGE_SIZE}; it is ${first}.`);
+  }
+  return first;
+}
+
+/**
+ * Reads one Relay page of `list` (a key naming the list and its filters) through `fetch`.
+ * Arguments are checked before any AWS call.
+ */
+export async function readConnection<T>(list: string, args: PageArguments, fetch: FetchUpstreamPage<T>): Promise<Connection<T>> {
+  const first = pageSize(args.first);
+  let position: Position = args.after == null ? { token: undefined, skip: 0 } : decodeCursor(list, args.after);
+  const edges: Edge<T>[] = [];
+  let hasNextPage = false;
+
+  for (let calls = 0; edges.length < first; calls++) {
+    if (calls === MAX_UPSTREAM_CALLS_PER_PAGE) {
+      hasNextPage = true;
+      break;
+    }
+    const wanted = first - edges.length;
+    const page = await fetch(position.token, Math.min(MAX_PAGE_SIZE, position.skip + wanted));
+    const fresh = page.items.slice(position.skip);
+    const taken = fresh.slice(0, wanted);
+    taken.forEach((node, i) => {
+      const index = position.skip + i;
+      const lastOfPage = index === page.items.length - 1;
+      const next: Position =
+        lastOfPage && page.nextToken !== undefined ? { token: page.nextToken, skip: 0 } : { token: position.token, skip: index + 1 };
+      edges.push({ node, cursor: encodeCursor(list, next) });
+    });
+    if (fresh.length > taken.length) {
+      hasNextPage = true;
+      break;
+    }
+    hasNextPage = page.nextToken !== undefined;
+    if (page.nextToken === undefined) break;
+    position = { token: page.nextToken, skip: 0 };
+  }
+
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: edges.length === 0 ? false : hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

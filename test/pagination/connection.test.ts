@@ -1,0 +1,72 @@
+import { decodeCursor, encodeCursor, readConnection, type Connection, type UpstreamPage } from '../../src/pagination/connection';
+
+/** An upstream list of `total` items served `MaxResults` at a time, with opaque tokens, recording its calls. */
+function upstream(total: number) {
+  const items = Array.from({ length: total }, (_, i) => `item-${i}`);
+  const calls: { nextToken: string | undefined; maxResults: number }[] = [];
+  const fetch = (nextToken: string | undefined, maxResults: number): Promise<UpstreamPage<string>> => {
+    calls.push({ nextToken, maxResults });
+    const start = nextToken === undefined ? 0 : Number(nextToken.slice('tok-'.length));
+    const end = Math.min(total, start + maxResults);
+    return Promise.resolve({ items: items.slice(start, end), nextToken: end < total ? `tok-${end}` : undefined });
+  };
+  return { items, calls, fetch };
+}
+
+describe('readConnection', () => {
+  it('reads page after page with endCursor, one upstream call per page', async () => {
+    const list = upstream(7);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Connection<string> = await readConnection('l', { first: 3, after }, list.fetch);
+      seen.push(...page.nodes);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(list.items);
+    expect(list.calls).toEqual([
+      { nextToken: undefined, maxResults: 3 },
+      { nextToken: 'tok-3', maxResults: 3 },
+      { nextToken: 'tok-6', maxResults: 3 },
+    ]);
+  });
+
+  it('resumes from a cursor in the middle of an upstream page by skipping what was seen', async () => {
+    const list = upstream(10);
+    const page = await readConnection('l', { first: 5 }, list.fetch);
+    const rest = await readConnection('l', { first: 3, after: page.edges[1]!.cursor }, list.fetch);
+    expect(rest.nodes).toEqual(['item-2', 'item-3', 'item-4']);
+    expect(list.calls[1]).toEqual({ nextToken: undefined, maxResults: 5 });
+  });
+
+  it('follows upstream pages when a resumed page spans two of them', async () => {
+    const list = upstream(100);
+    const first = await readConnection('l', { first: 50 }, list.fetch);
+    const resumed = await readConnection('l', { first: 50, after: first.edges[30]!.cursor }, list.fetch);
+    expect(resumed.nodes).toEqual(list.items.slice(31, 81));
+    expect(resumed.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('says there is no next page when the upstream list ends exactly at the page end', async () => {
+    const page = await readConnection('l', { first: 4 }, upstream(4).fetch);
+    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+  });
+
+  it('answers an empty list with an empty page and null cursors', async () => {
+    const page = await readConnection('l', {}, upstream(0).fetch);
+    expect(page).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+  });
+
+  it('asks for 20 items when first is not given', async () => {
+    const list = upstream(30);
+    expect((await readConnection('l', {}, list.fetch)).nodes).toHaveLength(20);
+  });
+});
+
+describe('cursors', () => {
+  it('round-trip', () => {
+    expect(decodeCursor('l', encodeCursor('l', { token: 'abc', skip: 2 }))).toEqual({ token: 'abc', skip: 2 });
+    expect(decodeCursor('l', encodeCursor('l', { token: undefined, skip: 0 }))).toEqual({ token: undefined, skip: 0 });
+  });
+});

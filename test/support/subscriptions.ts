@@ -1,0 +1,42 @@
+/** A graphql-ws client for tests: subscribes over a real WebSocket to the running gateway. */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Subscription<T> {
+  /** Every `next` payload so far. */
+  events: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] }[];
+  /** Settles when the server completes the subscription, or rejects with its error. */
+  done: Promise<void>;
+  /** Resolves once `count` events have arrived. */
+  received(count: number): Promise<void>;
+  unsubscribe(): void;
+}
+
+export function connect(httpUrl: string): Client {
+  return createClient({ url: `${httpUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+}
+
+export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown>): Subscription<T> {
+  const events: Subscription<T>['events'] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let unsubscribe: () => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    unsubscribe = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          events.push(value as Subscription<T>['events'][number]);
+          for (const w of waiters.filter((w) => events.length >= w.count)) w.resolve();
+        },
+        error: (error: unknown) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: resolve,
+      },
+    );
+  });
+  return {
+    events,
+    done,
+    received: (count) => (events.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    unsubscribe: () => unsubscribe(),
+  };
+}
