@@ -173,6 +173,27 @@ describe('serverless cache snapshots as a connection', () => {
   });
 });
 
+describe('the mutation\'s answer', () => {
+  it('is the same ServerlessCacheSnapshot type, so the source cache comes in the same round trip', async () => {
+    const { body } = await gateway.graphql(
+      `mutation { createServerlessCacheSnapshot(input: {serverlessCacheSnapshotName: "round-trip", serverlessCacheName: "demo-redis"}) {
+        ... on CreateServerlessCacheSnapshotSuccess { serverlessCacheSnapshot { id status serverlessCache { id status engine } } }
+      } }`,
+    );
+    expect(body).toEqual({
+      data: {
+        createServerlessCacheSnapshot: {
+          serverlessCacheSnapshot: {
+            id: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:round-trip',
+            status: 'creating',
+            serverlessCache: { id: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscache:demo-redis', status: 'available', engine: 'redis' },
+          },
+        },
+      },
+    });
+  });
+});
+
 describe('ids', () => {
   it('are ARNs, and node(id) gives the object back', async () => {
     await createSnapshots('demo-valkey', 'node', 1);
