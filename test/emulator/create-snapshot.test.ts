@@ -14,32 +14,19 @@ import {
   type CreateServerlessCacheSnapshotCommandInput,
 } from '@aws-sdk/client-elasticache';
 import type { RunningEmulator } from '../../src/emulator';
-import { adminCall, expectFault, injectFault, sdkClient, start } from './helpers';
+import { adminCall, expectFault, injectFault, sdkClient, start, useEmulator } from './helpers';
 
-let emulator: RunningEmulator;
-let client: ElastiCacheClient;
-
-beforeAll(async () => {
-  emulator = await start();
-  client = sdkClient(emulator.url);
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.close();
-});
-beforeEach(async () => {
-  await adminCall(emulator.url, 'POST', '/reset');
-});
+const env = useEmulator();
 
 const create = (input: Partial<CreateServerlessCacheSnapshotCommandInput>) =>
-  client.send(new CreateServerlessCacheSnapshotCommand(input as CreateServerlessCacheSnapshotCommandInput));
+  env.client.send(new CreateServerlessCacheSnapshotCommand(input as CreateServerlessCacheSnapshotCommandInput));
 
 interface StoredSnapshot {
   name: string;
   tags: { key: string; value: string | null }[];
   kmsKeyId: string | null;
 }
-const stored = async (name: string) => (await adminCall<StoredSnapshot>(emulator.url, 'GET', `/snapshots/${encodeURIComponent(name)}`)).body;
+const stored = async (name: string) => (await adminCall<StoredSnapshot>(env.emulator.url, 'GET', `/snapshots/${encodeURIComponent(name)}`)).body;
 
 describe('success', () => {
   it('returns the new snapshot, creating, with the cache configuration', async () => {
@@ -66,7 +53,7 @@ describe('success', () => {
     expect(out.ServerlessCacheSnapshot?.ServerlessCacheSnapshotName).toBe('my-snap');
     expect(out.ServerlessCacheSnapshot?.ARN).toMatch(/:serverlesscachesnapshot:my-snap$/);
     expect(out.ServerlessCacheSnapshot?.ServerlessCacheConfiguration?.ServerlessCacheName).toBe('demo-valkey');
-    const listed = await client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'MY-snap' }));
+    const listed = await env.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'MY-snap' }));
     expect(listed.ServerlessCacheSnapshots?.map((x) => x.ServerlessCacheSnapshotName)).toEqual(['my-snap']);
   });
 
@@ -99,7 +86,7 @@ describe('success', () => {
     const name = `a&b<c>"d'e ü 😀`;
     const out = await create({ ServerlessCacheSnapshotName: name, ServerlessCacheName: 'demo-valkey' });
     expect(out.ServerlessCacheSnapshot?.ServerlessCacheSnapshotName).toBe(name);
-    const listed = await client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name }));
+    const listed = await env.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name }));
     expect(listed.ServerlessCacheSnapshots?.[0]?.ServerlessCacheSnapshotName).toBe(name);
   });
 
@@ -184,7 +171,7 @@ describe('faults', () => {
     });
     expect(e.message).toMatch(/demo-modifying is not in the available state \(it is modifying\)/);
     for (const status of ['creating', 'deleting', 'create-failed']) {
-      await adminCall(emulator.url, 'PUT', '/caches/demo-redis/status', { status });
+      await adminCall(env.emulator.url, 'PUT', '/caches/demo-redis/status', { status });
       await expectFault(create({ ServerlessCacheSnapshotName: `s-${status}`, ServerlessCacheName: 'demo-redis' }), {
         name: 'InvalidServerlessCacheStateFault',
         status: 400,
@@ -193,8 +180,8 @@ describe('faults', () => {
   });
 
   it('ServiceLinkedRoleNotFoundFault and InvalidParameterCombination, reachable by injection', async () => {
-    await injectFault(emulator.url, { action: 'CreateServerlessCacheSnapshot', code: 'ServiceLinkedRoleNotFoundFault' });
-    await injectFault(emulator.url, { action: 'CreateServerlessCacheSnapshot', code: 'InvalidParameterCombination', message: 'Nope.' });
+    await injectFault(env.emulator.url, { action: 'CreateServerlessCacheSnapshot', code: 'ServiceLinkedRoleNotFoundFault' });
+    await injectFault(env.emulator.url, { action: 'CreateServerlessCacheSnapshot', code: 'InvalidParameterCombination', message: 'Nope.' });
     const input = { ServerlessCacheSnapshotName: 's', ServerlessCacheName: 'demo-valkey' };
     await expectFault(create(input), { name: 'ServiceLinkedRoleNotFoundFault', status: 400, errorClass: ServiceLinkedRoleNotFoundFault });
     const e = await expectFault(create(input), { name: 'InvalidParameterCombinationException', status: 400, errorClass: InvalidParameterCombinationException });

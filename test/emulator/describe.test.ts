@@ -3,7 +3,6 @@ import {
   CreateServerlessCacheSnapshotCommand,
   DescribeServerlessCacheSnapshotsCommand,
   DescribeServerlessCachesCommand,
-  ElastiCacheClient,
   InvalidParameterCombinationException,
   InvalidParameterValueException,
   ServerlessCacheNotFoundFault,
@@ -12,26 +11,12 @@ import {
   paginateDescribeServerlessCaches,
   type DescribeServerlessCacheSnapshotsCommandInput,
 } from '@aws-sdk/client-elasticache';
-import type { RunningEmulator } from '../../src/emulator';
-import { adminCall, expectFault, injectFault, sdkClient, start } from './helpers';
+import { adminCall, expectFault, injectFault, useEmulator } from './helpers';
 
-let emulator: RunningEmulator;
-let client: ElastiCacheClient;
-
-beforeAll(async () => {
-  emulator = await start();
-  client = sdkClient(emulator.url);
-});
-afterAll(async () => {
-  client.destroy();
-  await emulator.close();
-});
-beforeEach(async () => {
-  await adminCall(emulator.url, 'POST', '/reset');
-});
+const env = useEmulator();
 
 const create = (name: string, cache = 'demo-valkey') =>
-  client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: cache }));
+  env.client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: cache }));
 
 async function createMany(names: string[], cache = 'demo-valkey'): Promise<void> {
   for (let i = 0; i < names.length; i += 10) await Promise.all(names.slice(i, i + 10).map((n) => create(n, cache)));
@@ -41,7 +26,7 @@ const ipv = { name: 'InvalidParameterValueException', status: 400, errorClass: I
 
 describe('DescribeServerlessCacheSnapshots', () => {
   it('lists nothing on a fresh emulator, as an empty list', async () => {
-    const out = await client.send(new DescribeServerlessCacheSnapshotsCommand({}));
+    const out = await env.client.send(new DescribeServerlessCacheSnapshotsCommand({}));
     expect(out.ServerlessCacheSnapshots).toEqual([]);
     expect(out.NextToken).toBeUndefined();
   });
@@ -49,7 +34,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
   it('lists all snapshots in creation order', async () => {
     await create('b-first');
     await create('a-second', 'demo-redis');
-    const out = await client.send(new DescribeServerlessCacheSnapshotsCommand({}));
+    const out = await env.client.send(new DescribeServerlessCacheSnapshotsCommand({}));
     expect(out.ServerlessCacheSnapshots?.map((s) => s.ServerlessCacheSnapshotName)).toEqual(['b-first', 'a-second']);
     expect(out.ServerlessCacheSnapshots?.[1]).toMatchObject({
       ARN: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:a-second',
@@ -65,7 +50,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
     await create('v2');
     await create('r1', 'demo-redis');
     const names = async (input: DescribeServerlessCacheSnapshotsCommandInput) =>
-      (await client.send(new DescribeServerlessCacheSnapshotsCommand(input))).ServerlessCacheSnapshots?.map((s) => s.ServerlessCacheSnapshotName);
+      (await env.client.send(new DescribeServerlessCacheSnapshotsCommand(input))).ServerlessCacheSnapshots?.map((s) => s.ServerlessCacheSnapshotName);
     expect(await names({ ServerlessCacheName: 'DEMO-VALKEY' })).toEqual(['v1', 'v2']);
     expect(await names({ ServerlessCacheSnapshotName: 'R1' })).toEqual(['r1']);
     expect(await names({ ServerlessCacheName: 'demo-valkey', ServerlessCacheSnapshotName: 'r1' })).toEqual([]);
@@ -75,7 +60,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
   });
 
   it('ServerlessCacheNotFoundFault for an unknown cache filter', async () => {
-    const e = await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheName: 'ghost' })), {
+    const e = await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheName: 'ghost' })), {
       name: 'ServerlessCacheNotFoundFault',
       status: 404,
       errorClass: ServerlessCacheNotFoundFault,
@@ -84,7 +69,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
   });
 
   it('ServerlessCacheSnapshotNotFoundFault for an unknown snapshot name', async () => {
-    const e = await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'ghost' })), {
+    const e = await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: 'ghost' })), {
       name: 'ServerlessCacheSnapshotNotFoundFault',
       status: 404,
       errorClass: ServerlessCacheSnapshotNotFoundFault,
@@ -93,8 +78,8 @@ describe('DescribeServerlessCacheSnapshots', () => {
   });
 
   it('InvalidParameterCombination, reachable by injection', async () => {
-    await injectFault(emulator.url, { action: 'DescribeServerlessCacheSnapshots', code: 'InvalidParameterCombinationException' });
-    await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({})), {
+    await injectFault(env.emulator.url, { action: 'DescribeServerlessCacheSnapshots', code: 'InvalidParameterCombinationException' });
+    await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({})), {
       name: 'InvalidParameterCombinationException',
       status: 400,
       errorClass: InvalidParameterCombinationException,
@@ -102,32 +87,32 @@ describe('DescribeServerlessCacheSnapshots', () => {
   });
 
   it.each([0, 51, -1])('rejects MaxResults %i (allowed 1..50)', async (MaxResults) => {
-    const e = await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ MaxResults })), ipv);
+    const e = await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ MaxResults })), ipv);
     expect(e.message).toMatch(/MaxResults must be between 1 and 50/);
   });
 
   it('rejects an unknown SnapshotType and a malformed NextToken', async () => {
-    await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ SnapshotType: 'weekly' })), ipv);
-    const e = await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ NextToken: 'not-a-token' })), ipv);
+    await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ SnapshotType: 'weekly' })), ipv);
+    const e = await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ NextToken: 'not-a-token' })), ipv);
     expect(e.message).toMatch(/NextToken is not a valid pagination token/);
   });
 
   it('rejects a DescribeServerlessCaches token', async () => {
-    const page = await client.send(new DescribeServerlessCachesCommand({ MaxResults: 1 }));
+    const page = await env.client.send(new DescribeServerlessCachesCommand({ MaxResults: 1 }));
     expect(page.NextToken).toBeDefined();
-    await expectFault(client.send(new DescribeServerlessCacheSnapshotsCommand({ NextToken: page.NextToken })), ipv);
+    await expectFault(env.client.send(new DescribeServerlessCacheSnapshotsCommand({ NextToken: page.NextToken })), ipv);
   });
 
   it('pages through more than 50 snapshots with the SDK paginator, 50 by default', async () => {
     const names = Array.from({ length: 120 }, (_, i) => `page-${String(i).padStart(3, '0')}`);
     await createMany(names);
-    const first = await client.send(new DescribeServerlessCacheSnapshotsCommand({}));
+    const first = await env.client.send(new DescribeServerlessCacheSnapshotsCommand({}));
     expect(first.ServerlessCacheSnapshots).toHaveLength(50);
     expect(first.NextToken).toEqual(expect.any(String));
 
     const sizes: number[] = [];
     const seen: string[] = [];
-    for await (const page of paginateDescribeServerlessCacheSnapshots({ client }, { ServerlessCacheName: 'demo-valkey' })) {
+    for await (const page of paginateDescribeServerlessCacheSnapshots({ client: env.client }, { ServerlessCacheName: 'demo-valkey' })) {
       sizes.push(page.ServerlessCacheSnapshots?.length ?? 0);
       seen.push(...(page.ServerlessCacheSnapshots ?? []).map((s) => s.ServerlessCacheSnapshotName ?? ''));
     }
@@ -135,7 +120,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
     expect([...seen].sort()).toEqual(names);
 
     const small: number[] = [];
-    for await (const page of paginateDescribeServerlessCacheSnapshots({ client, pageSize: 7 }, {})) small.push(page.ServerlessCacheSnapshots?.length ?? 0);
+    for await (const page of paginateDescribeServerlessCacheSnapshots({ client: env.client, pageSize: 7 }, {})) small.push(page.ServerlessCacheSnapshots?.length ?? 0);
     expect(small).toHaveLength(18);
     expect(small.reduce((a, b) => a + b, 0)).toBe(120);
   });
@@ -145,7 +130,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
     await createMany(names);
     const seen: string[] = [];
     const added: string[] = [];
-    for await (const page of paginateDescribeServerlessCacheSnapshots({ client, pageSize: 25 }, {})) {
+    for await (const page of paginateDescribeServerlessCacheSnapshots({ client: env.client, pageSize: 25 }, {})) {
       seen.push(...(page.ServerlessCacheSnapshots ?? []).map((s) => s.ServerlessCacheSnapshotName ?? ''));
       if (added.length < 6) {
         // Names that would sort first by name alone: an offset-based token would repeat items.
@@ -163,7 +148,7 @@ describe('DescribeServerlessCacheSnapshots', () => {
 
 describe('DescribeServerlessCaches', () => {
   it('lists every seeded cache as <member> items with the whole ServerlessCache shape', async () => {
-    const out = await client.send(new DescribeServerlessCachesCommand({}));
+    const out = await env.client.send(new DescribeServerlessCachesCommand({}));
     expect(out.NextToken).toBeUndefined();
     expect(out.ServerlessCaches?.map((c) => [c.ServerlessCacheName, c.Engine, c.MajorEngineVersion, c.Status])).toEqual([
       ['demo-memcached', 'memcached', '1.6', 'available'],
@@ -200,13 +185,13 @@ describe('DescribeServerlessCaches', () => {
   });
 
   it('describes one cache by name, case-insensitively, and reflects status changes', async () => {
-    await adminCall(emulator.url, 'PUT', '/caches/demo-redis/status', { status: 'deleting' });
-    const out = await client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'Demo-Redis' }));
+    await adminCall(env.emulator.url, 'PUT', '/caches/demo-redis/status', { status: 'deleting' });
+    const out = await env.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'Demo-Redis' }));
     expect(out.ServerlessCaches?.map((c) => [c.ServerlessCacheName, c.Status])).toEqual([['demo-redis', 'deleting']]);
   });
 
   it('ServerlessCacheNotFoundFault for an unknown name', async () => {
-    const e = await expectFault(client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'ghost' })), {
+    const e = await expectFault(env.client.send(new DescribeServerlessCachesCommand({ ServerlessCacheName: 'ghost' })), {
       name: 'ServerlessCacheNotFoundFault',
       status: 404,
       errorClass: ServerlessCacheNotFoundFault,
@@ -215,20 +200,20 @@ describe('DescribeServerlessCaches', () => {
   });
 
   it('InvalidParameterCombination, reachable by injection', async () => {
-    await injectFault(emulator.url, { action: 'DescribeServerlessCaches', code: 'InvalidParameterCombination' });
-    await expectFault(client.send(new DescribeServerlessCachesCommand({})), { name: 'InvalidParameterCombinationException', status: 400 });
+    await injectFault(env.emulator.url, { action: 'DescribeServerlessCaches', code: 'InvalidParameterCombination' });
+    await expectFault(env.client.send(new DescribeServerlessCachesCommand({})), { name: 'InvalidParameterCombinationException', status: 400 });
   });
 
   it('pages with MaxResults 1..100 and the SDK paginator', async () => {
     const names: string[] = [];
-    for await (const page of paginateDescribeServerlessCaches({ client, pageSize: 1 }, {})) {
+    for await (const page of paginateDescribeServerlessCaches({ client: env.client, pageSize: 1 }, {})) {
       expect(page.ServerlessCaches).toHaveLength(1);
       names.push(page.ServerlessCaches?.[0]?.ServerlessCacheName ?? '');
     }
     expect(names).toEqual(['demo-memcached', 'demo-modifying', 'demo-redis', 'demo-valkey']);
-    expect((await client.send(new DescribeServerlessCachesCommand({ MaxResults: 100 }))).ServerlessCaches).toHaveLength(4);
-    await expectFault(client.send(new DescribeServerlessCachesCommand({ MaxResults: 101 })), ipv);
-    await expectFault(client.send(new DescribeServerlessCachesCommand({ MaxResults: 0 })), ipv);
-    await expectFault(client.send(new DescribeServerlessCachesCommand({ NextToken: 'bad' })), ipv);
+    expect((await env.client.send(new DescribeServerlessCachesCommand({ MaxResults: 100 }))).ServerlessCaches).toHaveLength(4);
+    await expectFault(env.client.send(new DescribeServerlessCachesCommand({ MaxResults: 101 })), ipv);
+    await expectFault(env.client.send(new DescribeServerlessCachesCommand({ MaxResults: 0 })), ipv);
+    await expectFault(env.client.send(new DescribeServerlessCachesCommand({ NextToken: 'bad' })), ipv);
   });
 });

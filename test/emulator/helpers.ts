@@ -24,6 +24,26 @@ export function start(overrides: Partial<EmulatorConfig> = {}): Promise<RunningE
   return startEmulator(testConfig(overrides), silentLogger);
 }
 
+/**
+ * One emulator and SDK client for a test file, reset to the seed state before each test. Read
+ * them as `env.emulator` and `env.client` inside tests (they exist once `beforeAll` has run).
+ */
+export function useEmulator(): { readonly emulator: RunningEmulator; readonly client: ElastiCacheClient } {
+  const env = {} as { emulator: RunningEmulator; client: ElastiCacheClient };
+  beforeAll(async () => {
+    env.emulator = await start();
+    env.client = sdkClient(env.emulator.url);
+  });
+  afterAll(async () => {
+    env.client.destroy();
+    await env.emulator.close();
+  });
+  beforeEach(async () => {
+    await adminCall(env.emulator.url, 'POST', '/reset');
+  });
+  return env;
+}
+
 export function sdkClient(url: string, overrides: Partial<ElastiCacheClientConfig> = {}): ElastiCacheClient {
   return new ElastiCacheClient({
     endpoint: url,
