@@ -1,18 +1,7 @@
 /** Requests no well-behaved client sends: each gets a clear 4xx, never a crash or a silent success. */
-import type { RunningEmulator } from '../../src/emulator';
-import { adminCall, callCounts, errorCode, rawAws, start } from './helpers';
+import { adminCall, callCounts, errorCode, rawAws, useEmulator } from './helpers';
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await start();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await adminCall(emulator.url, 'POST', '/reset');
-});
+const env = useEmulator();
 
 const V = 'Version=2015-02-02';
 
@@ -22,7 +11,7 @@ describe('AWS endpoint', () => {
     ['a form body without Content-Type', `Action=DescribeServerlessCaches&${V}`, null, /got no Content-Type/],
     ['a non-UTF-8 charset', `Action=DescribeServerlessCaches&${V}`, 'application/x-www-form-urlencoded; charset=iso-8859-1', /must be UTF-8/],
   ])('rejects %s with 400 UnsupportedMediaType', async (_label, body, contentType, message) => {
-    const reply = await rawAws(emulator.url, body, { contentType });
+    const reply = await rawAws(env.emulator.url, body, { contentType });
     expect([reply.status, errorCode(reply.text)]).toEqual([400, 'UnsupportedMediaType']);
     expect(reply.text).toMatch(message);
     expect(reply.headers.get('x-amzn-requestid')).toBeTruthy();
@@ -42,38 +31,38 @@ describe('AWS endpoint', () => {
     ['member-style tags', `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=s&ServerlessCacheName=demo-valkey&Tags.member.1.Key=a`, 400, 'InvalidParameterValue'],
     ['an over-long KmsKeyId', `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=s&ServerlessCacheName=demo-valkey&KmsKeyId=${'k'.repeat(2049)}`, 400, 'InvalidParameterValue'],
   ])('answers %s with %i %s', async (_label, body, status, code) => {
-    const reply = await rawAws(emulator.url, body);
+    const reply = await rawAws(env.emulator.url, body);
     expect([reply.status, errorCode(reply.text)]).toEqual([status, code]);
   });
 
   it('does not echo a rejected control character', async () => {
-    const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=a%01b`);
+    const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=a%01b`);
     expect(reply.text).toContain('The parameter ServerlessCacheName contains characters that are not allowed.');
     expect(reply.text).not.toContain('\u0001');
   });
 
   it('answers other methods with 405 and other paths with 404', async () => {
-    const put = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}`, { method: 'PUT' });
+    const put = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}`, { method: 'PUT' });
     expect([put.status, errorCode(put.text), put.headers.get('allow')]).toEqual([405, 'MethodNotAllowed', 'POST, GET']);
-    const path = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}`, { path: '/elasticache' });
+    const path = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}`, { path: '/elasticache' });
     expect([path.status, errorCode(path.text)]).toEqual([404, 'NotFound']);
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
-    const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}&Pad=${'x'.repeat(1024 * 1024)}`);
+    const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}&Pad=${'x'.repeat(1024 * 1024)}`);
     expect([reply.status, errorCode(reply.text)]).toEqual([413, 'RequestEntityTooLarge']);
   });
 
   it('counts requests with an Action even when they are malformed, but not odd Action strings', async () => {
-    await rawAws(emulator.url, 'Action=DescribeServerlessCaches');
-    await rawAws(emulator.url, `Action=${encodeURIComponent('<script>')}&${V}`);
-    expect(await callCounts(emulator.url)).toEqual({ DescribeServerlessCaches: 1 });
+    await rawAws(env.emulator.url, 'Action=DescribeServerlessCaches');
+    await rawAws(env.emulator.url, `Action=${encodeURIComponent('<script>')}&${V}`);
+    expect(await callCounts(env.emulator.url)).toEqual({ DescribeServerlessCaches: 1 });
   });
 
   it('does not let a malformed request consume a fault injection', async () => {
-    await adminCall(emulator.url, 'POST', '/faults', { code: 'Throttling', status: 400 });
-    await rawAws(emulator.url, 'Action=DescribeServerlessCaches&Version=1999-01-01');
-    const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}`);
+    await adminCall(env.emulator.url, 'POST', '/faults', { code: 'Throttling', status: 400 });
+    await rawAws(env.emulator.url, 'Action=DescribeServerlessCaches&Version=1999-01-01');
+    const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}`);
     expect(errorCode(reply.text)).toBe('Throttling');
   });
 });
@@ -97,10 +86,10 @@ describe('admin API', () => {
     ['a non-object', [1, 2], /Invalid fault injection/],
     ['invalid JSON', '{"code":', /The request body must be JSON/],
   ])('POST /faults rejects %s with 400 naming the problem', async (_label, body, message) => {
-    const reply = await adminCall<{ error: string }>(emulator.url, 'POST', '/faults', body);
+    const reply = await adminCall<{ error: string }>(env.emulator.url, 'POST', '/faults', body);
     expect(reply.status).toBe(400);
     expect(reply.body.error).toMatch(message);
-    expect((await adminCall(emulator.url, 'GET', '/faults')).body).toEqual([]);
+    expect((await adminCall(env.emulator.url, 'GET', '/faults')).body).toEqual([]);
   });
 
   it.each([
@@ -108,29 +97,29 @@ describe('admin API', () => {
     ['a missing status', {}, 400, /status: /],
     ['an extra field', { status: 'available', why: 'x' }, 400, /Unrecognized key: "why"/],
   ])('PUT /caches/:name/status rejects %s', async (_label, body, status, message) => {
-    const reply = await adminCall<{ error: string }>(emulator.url, 'PUT', '/caches/demo-valkey/status', body);
+    const reply = await adminCall<{ error: string }>(env.emulator.url, 'PUT', '/caches/demo-valkey/status', body);
     expect(reply.status).toBe(status);
     expect(reply.body.error).toMatch(message);
   });
 
   it('answers unknown admin paths with 404 and wrong methods with 405', async () => {
-    expect((await adminCall(emulator.url, 'GET', '/nothing')).status).toBe(404);
-    expect((await adminCall(emulator.url, 'GET', '/snapshots/ghost')).status).toBe(404);
-    const wrong = await fetch(`${emulator.url}/_emulator/reset`);
+    expect((await adminCall(env.emulator.url, 'GET', '/nothing')).status).toBe(404);
+    expect((await adminCall(env.emulator.url, 'GET', '/snapshots/ghost')).status).toBe(404);
+    const wrong = await fetch(`${env.emulator.url}/_emulator/reset`);
     expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST']);
-    expect((await adminCall(emulator.url, 'PATCH', '/faults')).status).toBe(405);
-    expect((await adminCall(emulator.url, 'GET', '/caches/%E0%A4%A/status')).status).toBe(405);
-    expect((await adminCall(emulator.url, 'PUT', '/caches/%E0%A4%A/status', { status: 'available' })).status).toBe(400);
+    expect((await adminCall(env.emulator.url, 'PATCH', '/faults')).status).toBe(405);
+    expect((await adminCall(env.emulator.url, 'GET', '/caches/%E0%A4%A/status')).status).toBe(405);
+    expect((await adminCall(env.emulator.url, 'PUT', '/caches/%E0%A4%A/status', { status: 'available' })).status).toBe(400);
   });
 
   it('refuses an admin body over 64 KiB with 413', async () => {
-    const reply = await adminCall(emulator.url, 'POST', '/faults', { message: 'x'.repeat(70 * 1024) });
+    const reply = await adminCall(env.emulator.url, 'POST', '/faults', { message: 'x'.repeat(70 * 1024) });
     expect(reply.status).toBe(413);
   });
 
   it('keeps the admin API out of reach of AWS requests', async () => {
-    const reply = await rawAws(emulator.url, 'Action=DescribeServerlessCaches&Version=2015-02-02', { path: '/_emulator/reset' });
+    const reply = await rawAws(env.emulator.url, 'Action=DescribeServerlessCaches&Version=2015-02-02', { path: '/_emulator/reset' });
     expect(reply.headers.get('content-type')).toMatch(/application\/json/);
-    expect((await callCounts(emulator.url)).DescribeServerlessCaches).toBeUndefined();
+    expect((await callCounts(env.emulator.url)).DescribeServerlessCaches).toBeUndefined();
   });
 });

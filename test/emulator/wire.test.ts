@@ -1,19 +1,8 @@
 /** The exact awsQuery wire shape, checked with raw HTTP rather than through the SDK. */
 import { XMLParser } from 'fast-xml-parser';
-import type { RunningEmulator } from '../../src/emulator';
-import { adminCall, errorCode, rawAws, start, UUID } from './helpers';
+import { adminCall, errorCode, rawAws, useEmulator, UUID } from './helpers';
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await start();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await adminCall(emulator.url, 'POST', '/reset');
-});
+const env = useEmulator();
 
 const NS = 'http://elasticache.amazonaws.com/doc/2015-02-02/';
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, htmlEntities: true, isArray: (name) => ['member', 'ServerlessCacheSnapshot', 'SubnetId', 'SecurityGroupId'].includes(name) });
@@ -27,7 +16,7 @@ function requestIdOf(headers: Headers): string {
 
 it('answers CreateServerlessCacheSnapshot with <Op>Response/<Op>Result/ResponseMetadata, text/xml and a matching request id', async () => {
   const reply = await rawAws(
-    emulator.url,
+    env.emulator.url,
     `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=Wire&ServerlessCacheName=demo-redis&Tags.Tag.1.Key=a`,
   );
   expect(reply.status).toBe(200);
@@ -49,7 +38,7 @@ it('answers CreateServerlessCacheSnapshot with <Op>Response/<Op>Result/ResponseM
 });
 
 it('answers errors as ErrorResponse with Type, Code, Message and a sibling RequestId matching the header', async () => {
-  const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=ghost`);
+  const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=ghost`);
   expect(reply.status).toBe(404);
   expect(reply.headers.get('content-type')).toBe('text/xml');
   const id = requestIdOf(reply.headers);
@@ -61,7 +50,7 @@ it('answers errors as ErrorResponse with Type, Code, Message and a sibling Reque
 });
 
 it('lists caches as <member> items and their id lists as <SecurityGroupId>/<SubnetId>', async () => {
-  const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}`);
+  const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}`);
   const doc = parser.parse(reply.text) as {
     DescribeServerlessCachesResponse: { DescribeServerlessCachesResult: { ServerlessCaches: { member: { ServerlessCacheName: string; SubnetIds: { SubnetId: string[] }; SecurityGroupIds: { SecurityGroupId: string[] } }[] } } };
   };
@@ -73,59 +62,59 @@ it('lists caches as <member> items and their id lists as <SecurityGroupId>/<Subn
 });
 
 it('lists snapshots as <ServerlessCacheSnapshot> items and writes an empty list as an empty element', async () => {
-  const empty = await rawAws(emulator.url, `Action=DescribeServerlessCacheSnapshots&${V}`);
+  const empty = await rawAws(env.emulator.url, `Action=DescribeServerlessCacheSnapshots&${V}`);
   expect(empty.text).toContain('<DescribeServerlessCacheSnapshotsResult><ServerlessCacheSnapshots></ServerlessCacheSnapshots></DescribeServerlessCacheSnapshotsResult>');
-  await rawAws(emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=one&ServerlessCacheName=demo-valkey`);
-  const one = await rawAws(emulator.url, `Action=DescribeServerlessCacheSnapshots&${V}`);
+  await rawAws(env.emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=one&ServerlessCacheName=demo-valkey`);
+  const one = await rawAws(env.emulator.url, `Action=DescribeServerlessCacheSnapshots&${V}`);
   expect(one.text).toMatch(/<ServerlessCacheSnapshots><ServerlessCacheSnapshot><ServerlessCacheSnapshotName>one</);
   expect(one.text).not.toContain('<NextToken>');
 });
 
 it('escapes user values in the XML', async () => {
   const name = `a&b<c>"d'e ü`;
-  const reply = await rawAws(emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=${encodeURIComponent(name)}&ServerlessCacheName=demo-valkey`);
+  const reply = await rawAws(env.emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=${encodeURIComponent(name)}&ServerlessCacheName=demo-valkey`);
   expect(reply.text).toContain('<ServerlessCacheSnapshotName>a&amp;b&lt;c&gt;&quot;d&apos;e ü</ServerlessCacheSnapshotName>');
-  const missing = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=${encodeURIComponent('<x>&')}`);
+  const missing = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=${encodeURIComponent('<x>&')}`);
   expect(missing.text).toContain('<Message>Serverless cache &lt;x&gt;&amp; not found.</Message>');
 });
 
 it('reads `Tags=` as an empty list', async () => {
-  const reply = await rawAws(emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=empty-tags&ServerlessCacheName=demo-valkey&Tags=`);
+  const reply = await rawAws(env.emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=empty-tags&ServerlessCacheName=demo-valkey&Tags=`);
   expect(reply.status).toBe(200);
-  expect((await adminCall<{ tags: unknown[] }>(emulator.url, 'GET', '/snapshots/empty-tags')).body.tags).toEqual([]);
+  expect((await adminCall<{ tags: unknown[] }>(env.emulator.url, 'GET', '/snapshots/empty-tags')).body.tags).toEqual([]);
 });
 
 it('reads sparse, out-of-order tag indices in index order', async () => {
   const body = `Tags.Tag.7.Key=seven&Action=CreateServerlessCacheSnapshot&Tags.Tag.2.Value=two-v&ServerlessCacheName=demo-valkey&Tags.Tag.2.Key=two&${V}&ServerlessCacheSnapshotName=sparse`;
-  expect((await rawAws(emulator.url, body)).status).toBe(200);
-  expect((await adminCall<{ tags: unknown[] }>(emulator.url, 'GET', '/snapshots/sparse')).body.tags).toEqual([
+  expect((await rawAws(env.emulator.url, body)).status).toBe(200);
+  expect((await adminCall<{ tags: unknown[] }>(env.emulator.url, 'GET', '/snapshots/sparse')).body.tags).toEqual([
     { key: 'two', value: 'two-v' },
     { key: 'seven', value: null },
   ]);
 });
 
 it('decodes + as a space, as botocore may send it', async () => {
-  const reply = await rawAws(emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=with+space&ServerlessCacheName=demo-valkey&Tags.Tag.1.Key=k&Tags.Tag.1.Value=a+b%2Bc`);
+  const reply = await rawAws(env.emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=with+space&ServerlessCacheName=demo-valkey&Tags.Tag.1.Key=k&Tags.Tag.1.Value=a+b%2Bc`);
   expect(reply.text).toContain('<ServerlessCacheSnapshotName>with space</ServerlessCacheSnapshotName>');
-  expect((await adminCall<{ tags: unknown[] }>(emulator.url, 'GET', '/snapshots/with%20space')).body.tags).toEqual([{ key: 'k', value: 'a b+c' }]);
+  expect((await adminCall<{ tags: unknown[] }>(env.emulator.url, 'GET', '/snapshots/with%20space')).body.tags).toEqual([{ key: 'k', value: 'a b+c' }]);
 });
 
 it('accepts a form content type with a charset parameter', async () => {
-  const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}`, { contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
+  const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}`, { contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
   expect(reply.status).toBe(200);
 });
 
 it('accepts GET with the parameters in the query string', async () => {
-  const reply = await rawAws(emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=demo-redis`, { method: 'GET' });
+  const reply = await rawAws(env.emulator.url, `Action=DescribeServerlessCaches&${V}&ServerlessCacheName=demo-redis`, { method: 'GET' });
   expect(reply.status).toBe(200);
   expect(reply.text).toContain('<ServerlessCacheName>demo-redis</ServerlessCacheName>');
 });
 
 it('answers an unknown Action with InvalidAction 400, and an unemulated real one with a message saying so', async () => {
-  const unknown = await rawAws(emulator.url, `Action=LaunchRockets&${V}`);
+  const unknown = await rawAws(env.emulator.url, `Action=LaunchRockets&${V}`);
   expect([unknown.status, errorCode(unknown.text)]).toEqual([400, 'InvalidAction']);
   expect(unknown.text).toContain('The action LaunchRockets is not valid for this web service.');
-  const unemulated = await rawAws(emulator.url, `Action=DeleteServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=x`);
+  const unemulated = await rawAws(env.emulator.url, `Action=DeleteServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=x`);
   expect([unemulated.status, errorCode(unemulated.text)]).toEqual([400, 'InvalidAction']);
   expect(unemulated.text).toContain('not implemented by the ElastiCache emulator');
 });
