@@ -160,8 +160,12 @@ export class ElastiCacheDataSource {
   ): Promise<CallResult<T>> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // The deadline ends with the call. AbortSignal.timeout's timer and signal would outlive every
+    // call by the whole deadline: 25 s of old-generation garbage at 1,000 calls a second.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.callDeadlineMs);
     try {
-      const output = await send(AbortSignal.timeout(this.options.callDeadlineMs));
+      const output = await send(deadline.signal);
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
       return { output };
     } catch (caught) {
@@ -190,6 +194,8 @@ export class ElastiCacheDataSource {
       const code = classifyUpstreamError(caught);
       this.logger.warn({ ...details, code, err: caught }, 'ElastiCache call failed');
       throw new GatewayError(code);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

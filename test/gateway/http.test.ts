@@ -18,6 +18,11 @@ it('gives every response a request id, the key to its log lines', async () => {
   expect(headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
 
+it('tells HTTP caches not to store GraphQL answers', async () => {
+  const { headers } = await gateway.graphql('{ __typename }');
+  expect(headers.get('cache-control')).toBe('no-store');
+});
+
 it('counts upstream calls per operation in its Prometheus metrics', async () => {
   await gateway.graphql('{ serverlessCacheSnapshot(name: "metrics-probe") { arn } }');
   const text = await (await fetch(`${gateway.url}/metrics`)).text();

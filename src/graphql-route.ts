@@ -1,0 +1,41 @@
+/**
+ * Apollo Server's HTTP entry point as a Fastify route handler: what `@as-integrations/fastify`'s
+ * handler does, minus its per-request WHATWG URL parse (of `protocol://hostname/url`, only to
+ * extract the query string) and method upper-casing (Node's parser already upper-cases). With the
+ * inline-trace plugin disabled too, 20–30 µs less CPU per request on the benchmark (README). The
+ * integration's drain plugin is still used.
+ */
+import { Readable } from 'node:stream';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+function headerMap(headers: FastifyRequest['headers']): HeaderMap {
+  const map = new HeaderMap();
+  for (const name in headers) {
+    const value = headers[name];
+    if (value) map.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return map;
+}
+
+export function graphqlRouteHandler<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  context: (request: FastifyRequest) => Promise<TContext>,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<string | FastifyReply> => {
+    const query = request.url.indexOf('?');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: request.method,
+        headers: headerMap(request.headers),
+        search: query === -1 ? '' : request.url.slice(query),
+        body: request.body,
+      },
+      context: () => context(request),
+    });
+    for (const [name, value] of response.headers) void reply.header(name, value);
+    void reply.code(response.status ?? 200);
+    if (response.body.kind === 'complete') return response.body.string;
+    return reply.send(Readable.from(response.body.asyncIterator));
+  };
+}
