@@ -1,0 +1,104 @@
+/**
+ * The benchmark's two baselines, each a bare `node:http` server:
+ *
+ * - `static` (A): answers every POST with a fixed JSON body once it has read the request body. The
+ *   most a Node HTTP server can do on this machine: the ceiling.
+ * - `sdk` (B): what a user would write instead of the gateway. It reads `{"name": "…"}`, makes the
+ *   same SDK call the gateway makes (`POST /create`: CreateServerlessCacheSnapshot; `POST /read`:
+ *   DescribeServerlessCacheSnapshots) and answers the snapshot's fields as JSON. It uses the
+ *   gateway's own client factory and configuration (keep-alive agent, timeouts, retries), so the
+ *   difference between B and the gateway is the gateway's layers, not SDK tuning.
+ *
+ * Usage: node dist/bench/baseline-server.js static|sdk  (PORT, HOST and the gateway's AWS_* env)
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  CreateServerlessCacheSnapshotCommand,
+  DescribeServerlessCacheSnapshotsCommand,
+  type ServerlessCacheSnapshot,
+} from '@aws-sdk/client-elasticache';
+import { loadGatewayConfig } from '../src/config';
+import { createElastiCacheClient } from '../src/elasticache/client';
+import { BENCH_CACHE } from './mixes';
+
+/** What A answers: the size and shape of the gateway's answer to the create mutation. */
+const STATIC_BODY = JSON.stringify({
+  data: {
+    createServerlessCacheSnapshot: {
+      __typename: 'CreateServerlessCacheSnapshotSuccess',
+      serverlessCacheSnapshot: {
+        serverlessCacheSnapshotName: 'bench-00000000-000000',
+        arn: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:bench-00000000-000000',
+        status: 'creating',
+        createTime: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  },
+});
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', fail);
+  });
+}
+
+const fields = (s: ServerlessCacheSnapshot | undefined) =>
+  s && {
+    serverlessCacheSnapshotName: s.ServerlessCacheSnapshotName,
+    arn: s.ARN,
+    status: s.Status,
+    createTime: s.CreateTime,
+  };
+
+function sdkHandler() {
+  const config = loadGatewayConfig();
+  const client = createElastiCacheClient(config.upstream);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { name } = JSON.parse(await readBody(req)) as { name: string };
+    if (req.url === '/create') {
+      const output = await client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: BENCH_CACHE }));
+      send(res, 200, JSON.stringify({ snapshot: fields(output.ServerlessCacheSnapshot) }));
+    } else if (req.url === '/read') {
+      const output = await client.send(new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name }));
+      send(res, 200, JSON.stringify({ snapshot: fields(output.ServerlessCacheSnapshots?.[0]) ?? null }));
+    } else {
+      send(res, 404, '{"error":"not found"}');
+    }
+  };
+}
+
+function main(): void {
+  const kind = process.argv[2];
+  if (kind !== 'static' && kind !== 'sdk') throw new Error('usage: baseline-server.js static|sdk');
+  const handle =
+    kind === 'sdk'
+      ? sdkHandler()
+      : async (req: IncomingMessage, res: ServerResponse) => {
+          await readBody(req);
+          send(res, 200, STATIC_BODY);
+        };
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      send(res, 200, '{"status":"ok"}');
+      return;
+    }
+    handle(req, res).catch((err: unknown) => {
+      send(res, 502, JSON.stringify({ error: err instanceof Error ? err.name : 'error' }));
+    });
+  });
+  server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1');
+  process.once('SIGTERM', () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}
+
+main();

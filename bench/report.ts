@@ -1,0 +1,165 @@
+/** The benchmark's figures: one table row per server and mix, then the ratios the issue asks for. */
+import { cpus, totalmem } from 'node:os';
+import type { MixName, Target } from './mixes';
+
+export interface ScenarioResult {
+  mix: MixName;
+  target: Target;
+  /** 2xx responses in the measured slices. */
+  requests: number;
+  failed: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The server's own CPU time (user + system, all its threads) per completed request, µs. */
+  cpuUsPerRequest: number;
+  /** The server's CPU time, in cores (1 = one core fully busy). */
+  cpuCores: number;
+  /** The server process's peak RSS, MB (for the emulator: its peak over the run so far). */
+  peakRssMb: number;
+  /** AWS API calls the emulator received per request (undefined for the emulator itself). */
+  upstreamCallsPerRequest: number | undefined;
+  upstreamCalls: Record<string, number>;
+  /** The emulator's CPU time per request, and in cores, while it served this server. */
+  emulatorCpuUsPerRequest: number | undefined;
+  emulatorCores: number | undefined;
+  /** The load generator's CPU, in cores. */
+  loadgenCores: number;
+  /** The whole machine's busy CPU, in cores, and what of it none of the above used (other processes). */
+  machineCores: number | undefined;
+  otherCores: number | undefined;
+  /** The gateway's own count (`elasticache_upstream_calls_total`) per request, by outcome. */
+  gatewayCallsPerRequest?: Record<string, number>;
+  /** Each measured slice on its own (B and C alternate slices). */
+  slices: { requestsPerSecond: number; cpuUsPerRequest: number }[];
+}
+
+export interface RunInfo {
+  connections: number;
+  warmupSeconds: number;
+  sliceSeconds: number;
+  rounds: number;
+  referenceSeconds: number;
+  pinned: boolean;
+  startedAt: Date;
+  totalSeconds?: number;
+}
+
+export const TARGET_LABELS: Record<Target, string> = {
+  static: 'A static node:http',
+  bare: 'B node:http + SDK',
+  gateway: 'C gateway',
+  emulator: 'E emulator alone',
+};
+
+const TARGET_ORDER: Target[] = ['static', 'bare', 'gateway', 'emulator'];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+const fixed = (n: number | undefined, digits: number) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+
+export function machineLine(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpus().length} CPUs (${model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+export function table(results: ScenarioResult[]): string {
+  const header = [
+    'mix',
+    'server',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/req',
+    'CPU cores',
+    'peak RSS MB',
+    'upstream calls/req',
+    'emulator µs/req',
+    'emulator cores',
+    'loadgen cores',
+    'other cores',
+    'failed',
+  ];
+  const rows = [...results]
+    .sort((a, b) => (a.mix === b.mix ? TARGET_ORDER.indexOf(a.target) - TARGET_ORDER.indexOf(b.target) : a.mix < b.mix ? -1 : 1))
+    .map((r) => [
+      r.mix,
+      TARGET_LABELS[r.target],
+      fixed(r.requestsPerSecond, 0),
+      fixed(r.p50Ms, 2),
+      fixed(r.p99Ms, 2),
+      fixed(r.cpuUsPerRequest, 0),
+      fixed(r.cpuCores, 2),
+      fixed(r.peakRssMb, 0),
+      fixed(r.upstreamCallsPerRequest, 2),
+      fixed(r.emulatorCpuUsPerRequest, 0),
+      fixed(r.emulatorCores, 2),
+      fixed(r.loadgenCores, 2),
+      fixed(r.otherCores, 2),
+      String(r.failed),
+    ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_h, i) => (i < 2 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+export function ratios(results: ScenarioResult[]): string {
+  const lines: string[] = [];
+  const mixes = [...new Set(results.map((r) => r.mix))];
+  for (const mix of mixes) {
+    const get = (target: Target) => results.find((r) => r.mix === mix && r.target === target);
+    const [a, b, c, e] = [get('static'), get('bare'), get('gateway'), get('emulator')];
+    lines.push(`${mix}:`);
+    if (b && c) {
+      const throughput = c.requestsPerSecond / b.requestsPerSecond;
+      const cpu = c.cpuUsPerRequest - b.cpuUsPerRequest;
+      const rounds = c.slices.flatMap((s, i) => {
+        const other = b.slices[i];
+        return other ? [{ throughput: s.requestsPerSecond / other.requestsPerSecond, cpu: s.cpuUsPerRequest - other.cpuUsPerRequest }] : [];
+      });
+      lines.push(`  C/B req/s = ${throughput.toFixed(2)}  (target ≥ 0.85: ${throughput >= 0.85 ? 'met' : 'NOT met'})`);
+      lines.push(`  C−B CPU   = ${cpu >= 0 ? '+' : ''}${cpu.toFixed(0)} µs/req  (target ≤ 250: ${cpu <= 250 ? 'met' : 'NOT met'})`);
+      lines.push(
+        `  round by round: C/B ${rounds.map((r) => r.throughput.toFixed(2)).join(' ')} (median ${median(rounds.map((r) => r.throughput)).toFixed(2)}); ` +
+          `C−B ${rounds.map((r) => r.cpu.toFixed(0)).join(' ')} µs (median ${median(rounds.map((r) => r.cpu)).toFixed(0)})`,
+      );
+      lines.push(`  C/B p50 latency = ${(c.p50Ms / b.p50Ms).toFixed(2)}, p99 = ${(c.p99Ms / b.p99Ms).toFixed(2)}`);
+      lines.push(
+        `  CPU 0 (load generator + emulator) busy ${fixed(b.loadgenCores + (b.emulatorCores ?? 0), 2)} cores during B, ` +
+          `${fixed(c.loadgenCores + (c.emulatorCores ?? 0), 2)} during C`,
+      );
+    }
+    if (a && b && c) {
+      lines.push(`  B/A req/s = ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(3)}, C/A req/s = ${(c.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
+    }
+    if (e && c) {
+      lines.push(
+        `  emulator alone: ${e.requestsPerSecond.toFixed(0)} req/s = ${(e.requestsPerSecond / c.requestsPerSecond).toFixed(1)}× what C asked of it, ` +
+          `${(e.requestsPerSecond / (b?.requestsPerSecond ?? Number.NaN)).toFixed(1)}× B; busy ${fixed(c.emulatorCores, 2)} cores during C, ${fixed(b?.emulatorCores, 2)} during B`,
+      );
+    }
+    if (c?.gatewayCallsPerRequest) {
+      const counted = Object.entries(c.gatewayCallsPerRequest)
+        .map(([outcome, n]) => `${outcome} ${n.toFixed(2)}`)
+        .join(', ');
+      lines.push(`  gateway /metrics elasticache_upstream_calls_total per request: ${counted || 'none'}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function header(info: RunInfo): string {
+  return [
+    `machine: ${machineLine()}`,
+    `load: autocannon, ${info.connections} connections, no pipelining (closed loop: every server runs flat out); ` +
+      `B and C warmed up ${info.warmupSeconds} s each, then measured in ${info.rounds} alternating rounds of ${info.sliceSeconds} s; A and E measured once for ${info.referenceSeconds} s`,
+    info.pinned
+      ? 'pinned: the server under test alone on CPU 1; the load generator and the emulator on CPU 0'
+      : 'not pinned: every process may run on every CPU',
+    `started ${info.startedAt.toISOString()}${info.totalSeconds === undefined ? '' : `, whole run ${info.totalSeconds.toFixed(0)} s`}`,
+  ].join('\n');
+}
