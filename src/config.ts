@@ -54,6 +54,8 @@ export interface GraphQLConfig {
   bodyLimitBytes: number;
   /** Largest accepted document, in lexical tokens (graphql-js `maxTokens`). */
   maxTokens: number;
+  /** Browser origins allowed to call the gateway (CORS); empty: same origin only; `*`: any. */
+  corsOrigins: string[];
 }
 
 export interface ReadConfig {
@@ -104,6 +106,13 @@ const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = z.url({ protocol: /^https?$/ });
+/** `*`, or a comma-separated list of origins exactly as browsers send them (`https://app.example.com`). */
+const origins = z
+  .string()
+  .transform((list) => list.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+  .refine((list) => list.every((o) => o === '*' || (URL.canParse(o) && new URL(o).origin === o)), {
+    message: 'each entry must be * or an origin such as https://app.example.com (scheme, host and port only)',
+  });
 
 /** Each variable: its schema and default. Unknown variables are ignored, as in any environment. */
 const variables = {
@@ -123,6 +132,7 @@ const variables = {
   GRAPHQL_LANDING_PAGE: bool.optional(),
   GRAPHQL_BODY_LIMIT_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_TOKENS: positiveInt.default(5_000),
+  CORS_ORIGINS: origins.default([]),
   UPSTREAM_BATCHING: bool.default(true),
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
@@ -211,6 +221,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       landingPage: v.GRAPHQL_LANDING_PAGE ?? embedded,
       bodyLimitBytes: v.GRAPHQL_BODY_LIMIT_BYTES,
       maxTokens: v.GRAPHQL_MAX_TOKENS,
+      corsOrigins: v.CORS_ORIGINS,
     },
     reads: {
       batching: v.UPSTREAM_BATCHING,

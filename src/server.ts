@@ -13,6 +13,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { MaxIntrospectionDepthRule } from 'graphql';
 import type { GatewayConfig } from './config';
@@ -106,6 +107,16 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     app.addHook('onResponse', (request, reply, done) => {
       request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
       done();
+    });
+  }
+  if (config.graphql.corsOrigins.length > 0) {
+    // Front ends served from another origin need CORS; same-origin callers and servers do not.
+    await app.register(cors, {
+      origin: config.graphql.corsOrigins.includes('*') ? '*' : config.graphql.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
     });
   }
   app.route({

@@ -45,6 +45,15 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ UPSTREAM_CALL_DEADLINE_MS: '500', UPSTREAM_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/UPSTREAM_CALL_DEADLINE_MS=500/);
   });
 
+  it('reads CORS origins as a list, and refuses anything that is not an origin', () => {
+    expect(loadGatewayConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).graphql.corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:3000',
+    ]);
+    expect(loadGatewayConfig({}).graphql.corsOrigins).toEqual([]);
+    expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS="https:\/\/a.example\/path"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadGatewayConfig({ PORT: '' }).port).toBe(4000);
   });

@@ -87,3 +87,39 @@ it('closes introspection when configured so', async () => {
     await closed.close();
   }
 });
+
+describe('CORS', () => {
+  let open: TestGateway;
+  beforeAll(async () => {
+    open = await startTestGateway({ env: { CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' } });
+  });
+  afterAll(async () => open.close());
+
+  const preflight = (target: TestGateway, origin: string) =>
+    fetch(`${target.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+
+  it('answers the preflight of a listed front-end origin', async () => {
+    const response = await preflight(open, 'https://app.example.com');
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(response.headers.get('access-control-allow-headers')).toContain('content-type');
+  });
+
+  it('lets a listed origin read the answer and its request id', async () => {
+    const response = await fetch(`${open.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:3000', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(response.headers.get('access-control-expose-headers')).toBe('x-request-id');
+  });
+
+  it('gives no CORS permission to an origin not listed, nor to any by default', async () => {
+    expect((await preflight(open, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(gateway, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
