@@ -60,7 +60,9 @@ export interface Page<T> {
   nextToken: string | undefined;
 }
 
-type CallResult<T> = { output: T } | { fault: FaultResult } | { absent: true };
+type CallResult<T> = { output: T } | { fault: FaultResult };
+/** A lookup's result: what AWS answered, or that nothing by that name exists. */
+type LookupResult<T> = CallResult<T> | { absent: true };
 
 export interface DataSourceOptions {
   /** Time allowed for one call including its retries. */
@@ -91,9 +93,8 @@ export class ElastiCacheDataSource {
       serverlessCacheName: request.serverlessCacheName,
       serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
     });
-    if ('output' in result) return this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot');
     if ('fault' in result) return result.fault;
-    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    return this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot');
   }
 
   /** One snapshot by name, or null when AWS has none by that name. */
@@ -123,9 +124,8 @@ export class ElastiCacheDataSource {
     const result = await this.call('DescribeServerlessCacheSnapshots', (signal) => this.client.send(command, { abortSignal: signal }), {
       serverlessCacheName: filter.serverlessCacheName ?? undefined,
     });
-    if ('output' in result) return { items: result.output.ServerlessCacheSnapshots ?? [], nextToken: result.output.NextToken || undefined };
     if ('fault' in result) return result.fault;
-    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    return { items: result.output.ServerlessCacheSnapshots ?? [], nextToken: result.output.NextToken || undefined };
   }
 
   /** One serverless cache by name, or null when there is none. */
@@ -146,18 +146,24 @@ export class ElastiCacheDataSource {
   async describeServerlessCaches(page: PageRequest): Promise<Page<ServerlessCache> | FaultResult> {
     const command = new DescribeServerlessCachesCommand({ NextToken: page.nextToken, MaxResults: page.maxResults });
     const result = await this.call('DescribeServerlessCaches', (signal) => this.client.send(command, { abortSignal: signal }), {});
-    if ('output' in result) return { items: result.output.ServerlessCaches ?? [], nextToken: result.output.NextToken || undefined };
     if ('fault' in result) return result.fault;
-    throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    return { items: result.output.ServerlessCaches ?? [], nextToken: result.output.NextToken || undefined };
   }
 
-  private async call<T>(
+  private call<T>(operation: ElastiCacheOperation, send: (signal: AbortSignal) => Promise<T>, subject: FaultSubject): Promise<CallResult<T>>;
+  private call<T>(
     operation: ElastiCacheOperation,
     send: (signal: AbortSignal) => Promise<T>,
     subject: FaultSubject,
     /** Faults that mean "nothing there" for this call, rather than a failure. */
+    absentOn: readonly string[],
+  ): Promise<LookupResult<T>>;
+  private async call<T>(
+    operation: ElastiCacheOperation,
+    send: (signal: AbortSignal) => Promise<T>,
+    subject: FaultSubject,
     absentOn: readonly string[] = [],
-  ): Promise<CallResult<T>> {
+  ): Promise<LookupResult<T>> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     // The deadline ends with the call. AbortSignal.timeout's timer and signal would outlive every
