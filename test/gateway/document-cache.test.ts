@@ -26,6 +26,11 @@ it('parses and validates each distinct document once, not once per request', asy
     }
     expect(parse.mock.calls.filter(([source]) => source === query)).toHaveLength(0);
     expect(validate).not.toHaveBeenCalled();
+    // The spies do see Apollo's work: a document it has not met yet is parsed and validated.
+    const fresh = 'query DocumentCacheControl { __typename }';
+    await gateway.graphql(fresh);
+    expect(parse.mock.calls.filter(([source]) => source === fresh)).toHaveLength(1);
+    expect(validate).toHaveBeenCalledTimes(1);
   } finally {
     parse.mockRestore();
     validate.mockRestore();
