@@ -3,7 +3,7 @@ import type { SubscriptionResolvers } from '../src/generated/graphql';
 
 export const Subscription: SubscriptionResolvers = {
   serverlessCacheSnapshotStatusChanged: {
-    subscribe: (_parent, { name }, { snapshotStatus }) => snapshotStatus.watch(name),
+    subscribe: (_parent, { name }, { snapshots }) => snapshots.watch(name),
     resolve: (snapshot: ServerlessCacheSnapshot) => snapshot,
   },
 };

@@ -78,6 +78,42 @@ export interface SubscriptionConfig {
   maxPollIntervalMs: number;
 }
 
+/** Signature algorithms a token may use: asymmetric only, so holding the public key proves nothing. */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export interface JwtConfig {
+  /** The issuer (`iss`) tokens must name; its discovery document gives the key set. */
+  issuer: string;
+  /** The audience (`aud`) tokens must name: this gateway. */
+  audience: string;
+  /** The key set's URL, when it is not to be found through the issuer's discovery document. */
+  jwksUrl: string | undefined;
+  algorithms: JwtAlgorithm[];
+  /** Claim holding the cache-name patterns a token grants. */
+  cachesClaim: string;
+  /** Claim holding the groups that `AUTH_POLICY_FILE` maps to scopes and caches. */
+  groupsClaim: string;
+  /** Time allowed for fetching the discovery document or the key set. */
+  fetchTimeoutMs: number;
+  /** Shortest time between two key-set fetches caused by tokens with unknown key ids. */
+  jwksCooldownMs: number;
+}
+
+export interface AuthConfig {
+  /** Bearer tokens from an OIDC issuer; absent when not configured. */
+  jwt: JwtConfig | undefined;
+  /** JSON file of API keys (hashes, scopes, caches); absent when not configured. */
+  apiKeysFile: string | undefined;
+  /** JSON file mapping token groups to scopes and caches. */
+  policyFile: string | undefined;
+  /**
+   * No credential is asked for: every caller is an anonymous principal with every scope and cache.
+   * True with no authentication configured on the embedded emulator, or with `AUTH_DISABLED=true`.
+   */
+  anonymous: boolean;
+}
+
 export interface GatewayConfig {
   host: string;
   port: number;
@@ -87,6 +123,7 @@ export interface GatewayConfig {
   graphql: GraphQLConfig;
   reads: ReadConfig;
   subscriptions: SubscriptionConfig;
+  auth: AuthConfig;
   /** Used only when `backend` is `embedded`. */
   emulator: EmulatorConfig;
 }
@@ -114,6 +151,16 @@ const origins = z
     message: 'each entry must be * or an origin such as https://app.example.com (scheme, host and port only)',
   });
 
+const jwtAlgorithms = z
+  .string()
+  .transform((list) => list.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+  .refine((list) => list.length > 0 && list.every((a) => (JWT_ALGORITHMS as readonly string[]).includes(a)), {
+    message: `each entry must be one of ${JWT_ALGORITHMS.join(', ')} (no HMAC, no none: the gateway holds no shared secret)`,
+  })
+  .transform((list) => list as JwtAlgorithm[]);
+/** A JWT claim name: the claim is read from the token's top level. */
+const claimName = z.string().regex(/^[^\s]+$/, 'a claim name, without spaces');
+
 /** Each variable: its schema and default. Unknown variables are ignored, as in any environment. */
 const variables = {
   PORT: port.default(4000),
@@ -137,6 +184,17 @@ const variables = {
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
   SUBSCRIPTION_POLL_MAX_INTERVAL_MS: positiveInt.default(30_000),
+  AUTH_JWT_ISSUER: url.optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWT_JWKS_URL: url.optional(),
+  AUTH_JWT_ALGORITHMS: jwtAlgorithms.default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+  AUTH_JWT_CACHES_CLAIM: claimName.default('caches'),
+  AUTH_JWT_GROUPS_CLAIM: claimName.default('groups'),
+  AUTH_JWKS_TIMEOUT_MS: positiveInt.default(2_000),
+  AUTH_JWKS_COOLDOWN_MS: nonNegativeInt.default(30_000),
+  AUTH_API_KEYS_FILE: z.string().min(1).optional(),
+  AUTH_POLICY_FILE: z.string().min(1).optional(),
+  AUTH_DISABLED: bool.default(false),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.optional(),
   EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
@@ -201,6 +259,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   }
   const embedded = backend === 'embedded';
   return {
+    auth: authConfig(v, embedded),
     host: v.HOST,
     port: v.PORT,
     backend,
@@ -233,6 +292,44 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     },
     // The embedded emulator takes any free loopback port unless one is asked for.
     emulator: emulatorConfig(v, 0),
+  };
+}
+
+function authConfig(v: Variables, embedded: boolean): AuthConfig {
+  const problems: string[] = [];
+  const jwtOnly = ['AUTH_JWT_AUDIENCE', 'AUTH_JWT_JWKS_URL', 'AUTH_POLICY_FILE'] as const;
+  if (v.AUTH_JWT_ISSUER === undefined) {
+    for (const name of jwtOnly) if (v[name] !== undefined) problems.push(`${name} is set but AUTH_JWT_ISSUER is not: it only applies to bearer tokens`);
+  } else if (v.AUTH_JWT_AUDIENCE === undefined) {
+    problems.push('AUTH_JWT_ISSUER needs AUTH_JWT_AUDIENCE: the audience tokens must name for this gateway');
+  }
+  const configured = v.AUTH_JWT_ISSUER !== undefined || v.AUTH_API_KEYS_FILE !== undefined;
+  if (v.AUTH_DISABLED && configured) {
+    problems.push('AUTH_DISABLED=true contradicts AUTH_JWT_ISSUER / AUTH_API_KEYS_FILE: either authenticate here or say something in front does');
+  }
+  if (!embedded && !configured && !v.AUTH_DISABLED) {
+    problems.push(
+      'ELASTICACHE_BACKEND=aws needs authentication: set AUTH_JWT_ISSUER (with AUTH_JWT_AUDIENCE) or AUTH_API_KEYS_FILE, or AUTH_DISABLED=true if something in front of the gateway authenticates callers',
+    );
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return {
+    jwt:
+      v.AUTH_JWT_ISSUER === undefined || v.AUTH_JWT_AUDIENCE === undefined
+        ? undefined
+        : {
+            issuer: v.AUTH_JWT_ISSUER,
+            audience: v.AUTH_JWT_AUDIENCE,
+            jwksUrl: v.AUTH_JWT_JWKS_URL,
+            algorithms: v.AUTH_JWT_ALGORITHMS,
+            cachesClaim: v.AUTH_JWT_CACHES_CLAIM,
+            groupsClaim: v.AUTH_JWT_GROUPS_CLAIM,
+            fetchTimeoutMs: v.AUTH_JWKS_TIMEOUT_MS,
+            jwksCooldownMs: v.AUTH_JWKS_COOLDOWN_MS,
+          },
+    apiKeysFile: v.AUTH_API_KEYS_FILE,
+    policyFile: v.AUTH_POLICY_FILE,
+    anonymous: !configured,
   };
 }
 

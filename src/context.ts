@@ -4,6 +4,8 @@
  * arguments. Loaders and the services reading through them live here, never longer than a request,
  * so one caller's results are never served to another.
  */
+import { Authorization } from './auth/authorization';
+import type { Principal } from './auth/principal';
 import { CacheService } from './caches/service';
 import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
@@ -12,18 +14,21 @@ import type { Logger } from './logger';
 import { SnapshotService } from './snapshots/service';
 import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
-/** Who is calling. Null while the gateway has no authentication configured: callers are anonymous. */
-export type Principal = null;
-
 export interface GatewayContext {
   requestId: string;
+  /** The request's logger: every line it writes carries the request id and the principal. */
   logger: Logger;
+  /** Who is calling, as authentication established it before the operation started. */
   principal: Principal;
   loaders: Loaders;
   snapshots: SnapshotService;
   caches: CacheService;
-  /** Shared by all requests: one poll per watched snapshot. */
-  snapshotStatus: SnapshotStatusWatcher;
+}
+
+/** What a door (the HTTP route, the WebSocket) knows of a request when it asks for a context. */
+export interface RequestIdentity {
+  requestId: string;
+  principal: Principal;
 }
 
 export interface ContextDependencies {
@@ -33,17 +38,20 @@ export interface ContextDependencies {
   snapshotStatus: SnapshotStatusWatcher;
 }
 
-export function createContextFactory({ logger, elasticache, reads, snapshotStatus }: ContextDependencies) {
-  return (requestId: string): GatewayContext => {
+export type ContextFactory = (request: RequestIdentity) => GatewayContext;
+
+export function createContextFactory({ logger, elasticache, reads, snapshotStatus }: ContextDependencies): ContextFactory {
+  return ({ requestId, principal }) => {
     const loaders = createLoaders(elasticache, reads);
+    const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
+    const authorization = new Authorization(principal);
     return {
       requestId,
-      logger: logger.child({ requestId }),
-      principal: null,
+      logger: requestLogger,
+      principal,
       loaders,
-      snapshots: new SnapshotService(elasticache, loaders),
-      caches: new CacheService(elasticache, loaders),
-      snapshotStatus,
+      snapshots: new SnapshotService(elasticache, loaders, authorization, snapshotStatus, requestLogger),
+      caches: new CacheService(elasticache, loaders, authorization),
     };
   };
 }

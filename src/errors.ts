@@ -21,9 +21,19 @@ export enum GatewayErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** An argument is outside what the field accepts (reported by the field, before any AWS call). */
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** No valid credential: HTTP 401 before anything runs, or a WebSocket closed with 4403. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The token's issuer could not be reached to check it: HTTP 503. Retry later. */
+  AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE',
+  /** The caller's credentials do not grant this field (a scope, or the cache named). */
+  FORBIDDEN = 'FORBIDDEN',
 }
 
-const MESSAGES: Record<Exclude<GatewayErrorCode, GatewayErrorCode.BAD_USER_INPUT>, string> = {
+const MESSAGES: Record<GatewayErrorCode, string> = {
+  [GatewayErrorCode.BAD_USER_INPUT]: 'Invalid argument.',
+  [GatewayErrorCode.UNAUTHENTICATED]: 'Authentication required.',
+  [GatewayErrorCode.AUTHENTICATION_UNAVAILABLE]: 'Credentials cannot be checked right now. Please retry in a few seconds.',
+  [GatewayErrorCode.FORBIDDEN]: 'Your credentials do not allow this.',
   [GatewayErrorCode.UPSTREAM_THROTTLED]: 'AWS is throttling requests right now. Please retry in a few seconds.',
   [GatewayErrorCode.UPSTREAM_UNAVAILABLE]: 'AWS ElastiCache could not be reached. Please retry later.',
   [GatewayErrorCode.UPSTREAM_ACCESS_DENIED]:
@@ -35,7 +45,7 @@ const MESSAGES: Record<Exclude<GatewayErrorCode, GatewayErrorCode.BAD_USER_INPUT
 export class GatewayError extends GraphQLError {
   constructor(
     readonly code: GatewayErrorCode,
-    message: string = code === GatewayErrorCode.BAD_USER_INPUT ? 'Invalid argument.' : MESSAGES[code],
+    message: string = MESSAGES[code],
     extra: Record<string, unknown> = {},
   ) {
     super(message, { extensions: { ...extra, code } });
@@ -59,6 +69,9 @@ const REQUEST_ERROR_CODES = new Set<string>([
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
 ]);
 
+/** graphql-js's "Did you mean …?" tail (the same pattern Apollo's `hideSchemaDetailsFromClientErrors` removes). */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
 function isClientSafe(original: unknown, code: unknown): boolean {
   if (original instanceof GatewayError) return true;
   return original instanceof GraphQLError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
@@ -72,7 +85,9 @@ export function maskErrors(logger: Logger) {
     if (isClientSafe(original, code)) {
       // Never hand out a stack trace, whatever the server's settings.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // graphql-js suggests field and type names a caller may not know of; over HTTP and WebSocket alike.
+      const message = code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+      return { ...formatted, message, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error masked from the client');
     return {

@@ -1,4 +1,5 @@
 /** Starts the gateway: `npm start`. Configuration: see the README's table. */
+import { PolicyFileError } from './auth/policy-files';
 import { startBackend } from './backend';
 import { ConfigurationError, loadGatewayConfig } from './config';
 import { createLogger } from './logger';
@@ -41,11 +42,20 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
+  process.on('SIGHUP', () => {
+    gateway.reloadCredentials().catch((error: unknown) => {
+      logger.error({ err: error }, 'credentials not reloaded: the previous ones stay in force');
+    });
+  });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof PolicyFileError) {
+    console.error(`Invalid credentials file: ${error.message}`);
+    process.exit(2);
+  }
   console.error('The gateway could not start:', error);
   process.exit(1);
 });

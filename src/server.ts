@@ -15,11 +15,13 @@ import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { MaxIntrospectionDepthRule } from 'graphql';
+import { Authenticator } from './auth/authenticator';
+import { authenticationHook } from './auth/http';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { ElastiCacheDataSource } from './elasticache/data-source';
 import { maskErrors } from './errors';
+import { GATEWAY_VALIDATION_RULES } from './graphql-document';
 import { graphqlRouteHandler } from './graphql-route';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
@@ -40,11 +42,27 @@ export interface Gateway {
   readonly app: FastifyInstance;
   /** Listens on the configured host and port (0 = any free port); resolves to the base URL. */
   listen(): Promise<string>;
+  /**
+   * Reads the API key and group policy files again (SIGHUP): revoked keys stop working at once. A
+   * file that cannot be used leaves the credentials as they were, and the error says why.
+   */
+  reloadCredentials(): Promise<void>;
   /** Stops accepting requests, lets running operations finish, then closes. */
   close(): Promise<void>;
 }
 
 export async function createGateway({ config, logger, elasticache, metrics }: GatewayDependencies): Promise<Gateway> {
+  const authenticator = await Authenticator.create(config.auth);
+  const authLogger = logger.child({ component: 'auth' });
+  if (authenticator.anonymous) {
+    authLogger.warn(
+      { backend: config.backend },
+      'authentication is off: every caller is anonymous with every scope and every cache (set AUTH_JWT_ISSUER or AUTH_API_KEYS_FILE to require credentials)',
+    );
+  } else {
+    // Fetch the issuer's discovery document now rather than during the first request.
+    authenticator.warmUp().catch((error: unknown) => authLogger.warn({ err: error }, 'the token issuer could not be reached yet; requests will retry'));
+  }
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
   const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
   const contextFor = createContextFactory({ logger, elasticache: dataSource, reads: config.reads, snapshotStatus });
@@ -70,7 +88,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.graphql.maxTokens },
-    validationRules: [MaxIntrospectionDepthRule],
+    validationRules: [...GATEWAY_VALIDATION_RULES],
     plugins: [
       // The schema declares no cache hints: without this, Apollo wraps every field resolver to
       // compute a cache policy of max-age 0 for each response (about 40 µs a request, measured with
@@ -94,7 +112,16 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  const subscriptions = serveSubscriptions({ httpServer: app.server, path: GRAPHQL_PATH, schema, config: config.graphql, formatError, contextFor });
+  const subscriptions = serveSubscriptions({
+    httpServer: app.server,
+    path: GRAPHQL_PATH,
+    schema,
+    config: config.graphql,
+    authenticator,
+    logger,
+    formatError,
+    contextFor,
+  });
   await apollo.start();
 
   // Callback hooks, not async ones: no promise per request and hook.
@@ -119,10 +146,17 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       maxAge: 600,
     });
   }
+  app.decorateRequest('principal', null);
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
-    handler: graphqlRouteHandler(apollo, (request) => Promise.resolve(contextFor(request.id))),
+    preHandler: authenticationHook(authenticator, authLogger),
+    handler: graphqlRouteHandler(apollo, (request) => {
+      // The hook sets a principal on every request it lets through except CORS preflights, which
+      // Apollo answers without building a context.
+      if (request.principal === null) throw new Error('GraphQL request without a principal');
+      return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
+    }),
   });
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => {
@@ -138,6 +172,10 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+    },
+    async reloadCredentials() {
+      const counts = await authenticator.reload();
+      authLogger.info(counts, 'credentials reloaded');
     },
     async close() {
       await app.close();

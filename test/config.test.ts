@@ -13,13 +13,13 @@ describe('loadGatewayConfig', () => {
   });
 
   it('closes introspection and the landing page by default against AWS', () => {
-    const config = loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AWS_REGION: 'eu-west-1' });
+    const config = loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AUTH_DISABLED: 'true', AWS_REGION: 'eu-west-1' });
     expect(config.graphql).toMatchObject({ introspection: false, landingPage: false });
     expect(config.upstream.region).toBe('eu-west-1');
   });
 
   it('passes an explicit AWS endpoint through against AWS, but never to the embedded emulator', () => {
-    const env = { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_ELASTICACHE: 'http://localhost:4567' };
+    const env = { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_ELASTICACHE: 'http://localhost:4567', AUTH_DISABLED: 'true' };
     expect(loadGatewayConfig({ ...env, ELASTICACHE_BACKEND: 'aws' }).upstream.endpoint).toBe('http://localhost:4567');
     expect(loadGatewayConfig(env).upstream.endpoint).toBeUndefined();
   });
@@ -37,8 +37,8 @@ describe('loadGatewayConfig', () => {
   });
 
   it('refuses AWS without a region, rather than guessing one', () => {
-    expect(() => loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws' })).toThrow(ConfigurationError);
-    expect(() => loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AWS_PROFILE: 'prod' })).not.toThrow();
+    expect(() => loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AUTH_DISABLED: 'true' })).toThrow(/AWS_REGION/);
+    expect(() => loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AUTH_DISABLED: 'true', AWS_PROFILE: 'prod' })).not.toThrow();
   });
 
   it('refuses a call deadline shorter than one attempt', () => {
@@ -56,6 +56,51 @@ describe('loadGatewayConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadGatewayConfig({ PORT: '' }).port).toBe(4000);
+  });
+});
+
+describe('authentication settings', () => {
+  const issuer = { AUTH_JWT_ISSUER: 'https://login.example.com/', AUTH_JWT_AUDIENCE: 'snapshot-gateway' };
+
+  it('asks for no credential on the embedded emulator when nothing is configured', () => {
+    expect(loadGatewayConfig({}).auth).toEqual({ jwt: undefined, apiKeysFile: undefined, policyFile: undefined, anonymous: true });
+  });
+
+  it('refuses to start against AWS without authentication, naming the variables that would give it', () => {
+    const start = () => loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AWS_REGION: 'eu-west-1' });
+    expect(start).toThrow(ConfigurationError);
+    expect(start).toThrow(/AUTH_JWT_ISSUER.*AUTH_API_KEYS_FILE.*AUTH_DISABLED=true/);
+  });
+
+  it('starts against AWS with tokens, with API keys, or with authentication disabled on purpose', () => {
+    const aws = { ELASTICACHE_BACKEND: 'aws', AWS_REGION: 'eu-west-1' };
+    expect(loadGatewayConfig({ ...aws, ...issuer }).auth).toMatchObject({ anonymous: false, jwt: { issuer: issuer.AUTH_JWT_ISSUER } });
+    expect(loadGatewayConfig({ ...aws, AUTH_API_KEYS_FILE: '/etc/keys.json' }).auth).toMatchObject({ anonymous: false, apiKeysFile: '/etc/keys.json' });
+    expect(loadGatewayConfig({ ...aws, AUTH_DISABLED: 'true' }).auth).toMatchObject({ anonymous: true });
+  });
+
+  it('takes asymmetric algorithms only, by default RS256, PS256, ES256 and EdDSA', () => {
+    expect(loadGatewayConfig(issuer).auth.jwt).toMatchObject({
+      algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      cachesClaim: 'caches',
+      groupsClaim: 'groups',
+      fetchTimeoutMs: 2000,
+      jwksCooldownMs: 30000,
+    });
+    expect(loadGatewayConfig({ ...issuer, AUTH_JWT_ALGORITHMS: 'ES384, RS512' }).auth.jwt?.algorithms).toEqual(['ES384', 'RS512']);
+    expect(() => loadGatewayConfig({ ...issuer, AUTH_JWT_ALGORITHMS: 'RS256,HS256' })).toThrow(/AUTH_JWT_ALGORITHMS="RS256,HS256"/);
+    expect(() => loadGatewayConfig({ ...issuer, AUTH_JWT_ALGORITHMS: 'none' })).toThrow(/AUTH_JWT_ALGORITHMS/);
+  });
+
+  it('needs an audience with an issuer, and an issuer for every token setting', () => {
+    expect(() => loadGatewayConfig({ AUTH_JWT_ISSUER: issuer.AUTH_JWT_ISSUER })).toThrow(/AUTH_JWT_AUDIENCE/);
+    expect(() => loadGatewayConfig({ AUTH_JWT_AUDIENCE: 'x' })).toThrow(/AUTH_JWT_AUDIENCE is set but AUTH_JWT_ISSUER is not/);
+    expect(() => loadGatewayConfig({ AUTH_POLICY_FILE: '/etc/policy.json' })).toThrow(/AUTH_POLICY_FILE is set but AUTH_JWT_ISSUER is not/);
+    expect(() => loadGatewayConfig({ AUTH_JWT_JWKS_URL: 'https://login.example.com/keys' })).toThrow(/AUTH_JWT_JWKS_URL/);
+  });
+
+  it('refuses AUTH_DISABLED together with credentials, which would say two things at once', () => {
+    expect(() => loadGatewayConfig({ ...issuer, AUTH_DISABLED: 'true' })).toThrow(/AUTH_DISABLED=true contradicts/);
   });
 });
 

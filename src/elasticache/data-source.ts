@@ -45,6 +45,11 @@ interface SdkErrorLike {
   $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
 }
 
+export interface CreatedSnapshot {
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+  awsRequestId: string | undefined;
+}
+
 export interface SnapshotFilter {
   serverlessCacheName?: string | null;
   snapshotType?: string | null;
@@ -81,7 +86,8 @@ export class ElastiCacheDataSource {
     this.logger = options.logger.child({ component: 'elasticache' });
   }
 
-  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<ServerlessCacheSnapshot | FaultResult> {
+  /** The new snapshot and AWS's request id (for the audit line), or the documented fault AWS answered. */
+  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot | FaultResult> {
     const tags = request.tags ?? [];
     const command = new CreateServerlessCacheSnapshotCommand({
       ServerlessCacheSnapshotName: request.serverlessCacheSnapshotName,
@@ -94,7 +100,10 @@ export class ElastiCacheDataSource {
       serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
     });
     if ('fault' in result) return result.fault;
-    return this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot');
+    return {
+      serverlessCacheSnapshot: this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot'),
+      awsRequestId: result.output.$metadata.requestId,
+    };
   }
 
   /** One snapshot by name, or null when AWS has none by that name. */

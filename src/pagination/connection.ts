@@ -85,46 +85,63 @@ export function pageSize(first: number | null | undefined): number {
 /**
  * Reads one Relay page of `list` (a key naming the list and its filters) through `fetch`.
  * Arguments are checked before any AWS call.
+ *
+ * `visible`, when given, leaves out the items the caller may not see. The page is then filled from
+ * further AWS pages, cursors step over hidden items, and `hasNextPage` is true only when a visible
+ * item follows: a list never shows what it hides, not even as a promise of more.
  */
-export async function readConnection<T>(list: string, args: PageArguments, fetch: FetchUpstreamPage<T>): Promise<Connection<T>> {
+export async function readConnection<T>(
+  list: string,
+  args: PageArguments,
+  fetch: FetchUpstreamPage<T>,
+  visible?: (item: T) => boolean,
+): Promise<Connection<T>> {
   const first = pageSize(args.first);
   let position: Position = args.after == null ? { token: undefined, skip: 0 } : decodeCursor(list, args.after);
   const edges: Edge<T>[] = [];
   let hasNextPage = false;
 
-  for (let calls = 0; edges.length < first; calls++) {
+  scan: for (let calls = 0; ; calls++) {
     if (calls === MAX_UPSTREAM_CALLS_PER_PAGE) {
+      // Not known either way; a further read from `endCursor` will tell.
       hasNextPage = true;
       break;
     }
-    const wanted = first - edges.length;
-    const page = await fetch(position.token, Math.min(MAX_PAGE_SIZE, position.skip + wanted));
-    const fresh = page.items.slice(position.skip);
-    const taken = fresh.slice(0, wanted);
-    taken.forEach((node, i) => {
-      const index = position.skip + i;
+    // Unfiltered, exactly what the page needs; filtered, as much as one call gives, since an
+    // unknown share of it is hidden.
+    const maxResults = visible === undefined ? Math.min(MAX_PAGE_SIZE, position.skip + first - edges.length) : MAX_PAGE_SIZE;
+    const page = await fetch(position.token, maxResults);
+    for (let index = position.skip; index < page.items.length; index++) {
+      const node = page.items[index]!;
+      if (visible !== undefined && !visible(node)) continue;
+      if (edges.length === first) {
+        hasNextPage = true;
+        break scan;
+      }
       const lastOfPage = index === page.items.length - 1;
       const next: Position =
         lastOfPage && page.nextToken !== undefined ? { token: page.nextToken, skip: 0 } : { token: position.token, skip: index + 1 };
       edges.push({ node, cursor: encodeCursor(list, next) });
-    });
-    if (fresh.length > taken.length) {
+    }
+    position = page.nextToken === undefined ? { token: position.token, skip: page.items.length } : { token: page.nextToken, skip: 0 };
+    if (page.nextToken === undefined) break;
+    // Unfiltered, AWS's token says more follows; filtered, only a visible item would.
+    if (edges.length === first && visible === undefined) {
       hasNextPage = true;
       break;
     }
-    hasNextPage = page.nextToken !== undefined;
-    if (page.nextToken === undefined) break;
-    position = { token: page.nextToken, skip: 0 };
   }
 
+  // A page that ended on hidden items only still lets the reader go on from where it stopped.
+  const endCursor = edges[edges.length - 1]?.cursor ?? (hasNextPage ? encodeCursor(list, position) : null);
   return {
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: {
-      hasNextPage: edges.length === 0 ? false : hasNextPage,
+      hasNextPage,
       hasPreviousPage: false,
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      endCursor,
     },
   };
 }

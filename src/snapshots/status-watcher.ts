@@ -23,6 +23,10 @@ export function isFinalStatus(status: string | undefined): boolean {
 const TRANSIENT_CODES = new Set<string>([GatewayErrorCode.UPSTREAM_THROTTLED, GatewayErrorCode.UPSTREAM_UNAVAILABLE]);
 const BACKOFF_FACTOR = 1.5;
 
+function noSuchSnapshot(name: string): GatewayError {
+  return new GatewayError(GatewayErrorCode.BAD_USER_INPUT, `There is no serverless cache snapshot named "${name}".`, { argumentName: 'name' });
+}
+
 type Describe = (name: string) => Promise<ServerlessCacheSnapshot | null>;
 
 interface Watcher {
@@ -57,11 +61,15 @@ export class SnapshotStatusWatcher {
   /**
    * The snapshot's state now, then each change of its status; ends after a final status or when
    * the snapshot disappears. Returning from the iterator (a client unsubscribing) leaves the poll.
+   * A snapshot this watcher may not see (`visible` says no) ends it exactly as an unknown name does.
    */
-  watch(name: string): AsyncIterableIterator<ServerlessCacheSnapshot> {
+  watch(name: string, visible: (snapshot: ServerlessCacheSnapshot) => boolean = () => true): AsyncIterableIterator<ServerlessCacheSnapshot> {
     const key = name.toLowerCase();
     return new Repeater<ServerlessCacheSnapshot>(async (push, stop) => {
-      const watcher: Watcher = { push: (s) => void push(s), stop: (error) => stop(error) };
+      const watcher: Watcher = {
+        push: (s) => (visible(s) ? void push(s) : stop(noSuchSnapshot(key))),
+        stop: (error) => stop(error),
+      };
       const poll = this.join(key, watcher);
       await stop;
       this.leave(key, poll, watcher);
@@ -109,10 +117,7 @@ export class SnapshotStatusWatcher {
       if (!this.isActive(key, poll)) return;
       if (snapshot === null) {
         // Never seen: the name is wrong. Seen before: it was deleted, and the story is over.
-        const error =
-          poll.last === undefined
-            ? new GatewayError(GatewayErrorCode.BAD_USER_INPUT, `There is no serverless cache snapshot named "${key}".`, { argumentName: 'name' })
-            : undefined;
+        const error = poll.last === undefined ? noSuchSnapshot(key) : undefined;
         this.end(key, poll, error);
         return;
       }

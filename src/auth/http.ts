@@ -1,0 +1,48 @@
+/**
+ * Authentication at the HTTP door: a Fastify `preHandler` on the GraphQL route that establishes the
+ * principal before Apollo Server sees the request, so a caller without a valid credential gets
+ * HTTP 401 and one `UNAUTHENTICATED` error before any parsing, resolver, introspection or landing
+ * page. CORS preflights carry no credentials by design and execute nothing, so they pass.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { GatewayErrorCode } from '../errors';
+import type { Logger } from '../logger';
+import { AuthenticationError, type AuthenticationFailure, type Authenticator } from './authenticator';
+import { credentialsFromRawHeaders } from './credentials';
+import type { Principal } from './principal';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every request that reaches a GraphQL handler. */
+    principal: Principal | null;
+  }
+}
+
+/** What the client is told: no reason beyond what it can act on. */
+export const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
+  missing: 'Authentication required: send a bearer token (`Authorization: Bearer <token>`) or an API key (`x-api-key`).',
+  invalid: 'The credentials presented are not valid. Present one valid bearer token or one API key.',
+  expired: 'The token has expired. Get a new one and retry.',
+  unavailable: 'Credentials cannot be checked right now. Please retry in a few seconds.',
+};
+
+/** Seconds a client should wait before retrying when the issuer could not be reached. */
+const RETRY_AFTER_SECONDS = 5;
+
+export function authenticationHook(authenticator: Authenticator, logger: Logger): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method === 'OPTIONS') return;
+    try {
+      request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), request.ip);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      logger.warn({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: request.ip }, 'authentication refused');
+      const unavailable = error.failure === 'unavailable';
+      const code = unavailable ? GatewayErrorCode.AUTHENTICATION_UNAVAILABLE : GatewayErrorCode.UNAUTHENTICATED;
+      void reply.code(unavailable ? 503 : 401);
+      void reply.header(unavailable ? 'retry-after' : 'www-authenticate', unavailable ? String(RETRY_AFTER_SECONDS) : 'Bearer');
+      void reply.type('application/json; charset=utf-8');
+      return reply.send(JSON.stringify({ errors: [{ message: AUTHENTICATION_MESSAGES[error.failure], extensions: { code } }] }));
+    }
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Bearer tokens from an OIDC issuer, verified with jose: the key set comes from the issuer's
+ * discovery document (or `AUTH_JWT_JWKS_URL`), is cached, and is fetched again when a token names a
+ * key it does not hold (at most once per cooldown), so a rotated key is picked up without a restart.
+ *
+ * Every wait on the issuer is bounded by the fetch timeout: a hanging issuer fails the request with
+ * `IssuerUnavailableError` in about that time, never hangs it.
+ */
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type KeyLike,
+} from 'jose';
+import type { JwtConfig } from '../config';
+
+/** How far a token's `exp`, `nbf` and `iat` may be off this host's clock. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** The issuer's discovery document or key set could not be had in time: nothing is known of the token. */
+export class IssuerUnavailableError extends Error {
+  constructor(reason: string, options?: { cause: unknown }) {
+    super(reason, options);
+    this.name = 'IssuerUnavailableError';
+  }
+}
+
+/** The token is not one this gateway accepts; `reason` is for the log, never for the client. */
+export class InvalidTokenError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly expired = false,
+  ) {
+    super(reason);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+type KeyLookup = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyLike | Uint8Array>;
+
+/** Key-set answers that are about the token (it names no key, or an ambiguous one), not the issuer. */
+const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
+
+function withinMs<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class JwtVerifier {
+  /** The key set, once its URL is known; reset when a fetch hung past the bound. */
+  private remoteKeys: KeyLookup | undefined;
+  private jwksUrl: Promise<URL> | undefined;
+
+  constructor(private readonly config: JwtConfig) {}
+
+  /** The verified claims of `token`. Throws `InvalidTokenError` or `IssuerUnavailableError`. */
+  async verify(token: string): Promise<JWTPayload> {
+    const getKey = await this.keys();
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // A token that never expires is a key that cannot be revoked; one without a subject names nobody.
+        requiredClaims: ['exp', 'sub'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof IssuerUnavailableError) throw error;
+      if (error instanceof errors.JOSEError) {
+        throw new InvalidTokenError(`${error.code}: ${error.message}`, error instanceof errors.JWTExpired);
+      }
+      throw error;
+    }
+  }
+
+  /** Fetches the discovery document (when needed) ahead of the first request; failure is logged by the caller. */
+  async warmUp(): Promise<void> {
+    await this.keys();
+  }
+
+  private async keys(): Promise<KeyLookup> {
+    const url = await this.resolveJwksUrl();
+    return (header, token) => this.lookUpKey(url, header, token);
+  }
+
+  private async lookUpKey(url: URL, header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyLike | Uint8Array> {
+    const remote = (this.remoteKeys ??= createRemoteJWKSet(url, {
+      timeoutDuration: this.config.fetchTimeoutMs,
+      cooldownDuration: this.config.jwksCooldownMs,
+    }));
+    try {
+      // jose's timeout covers the wait for response headers; this bound covers the whole fetch.
+      return await withinMs(remote(header, token), this.config.fetchTimeoutMs + 250, () => {
+        // A fetch that hung is abandoned with its key set, so the next request starts afresh.
+        if (this.remoteKeys === remote) this.remoteKeys = undefined;
+        return new IssuerUnavailableError('the key set did not arrive in time');
+      });
+    } catch (error) {
+      if (error instanceof IssuerUnavailableError || TOKEN_KEY_ERRORS.some((type) => error instanceof type)) throw error;
+      throw new IssuerUnavailableError('the key set could not be fetched', { cause: error });
+    }
+  }
+
+  private resolveJwksUrl(): Promise<URL> {
+    if (this.config.jwksUrl !== undefined) return Promise.resolve(new URL(this.config.jwksUrl));
+    // Concurrent requests share one discovery; a failed one is forgotten so the next request retries.
+    this.jwksUrl ??= this.discover().catch((error: unknown) => {
+      this.jwksUrl = undefined;
+      throw error;
+    });
+    return this.jwksUrl;
+  }
+
+  /** OIDC Discovery 1.0: the issuer's `/.well-known/openid-configuration`, which must name the same issuer. */
+  private async discover(): Promise<URL> {
+    const location = `${this.config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    let document: { issuer?: unknown; jwks_uri?: unknown };
+    try {
+      const response = await fetch(location, { signal: AbortSignal.timeout(this.config.fetchTimeoutMs), redirect: 'error' });
+      if (!response.ok) throw new IssuerUnavailableError(`the discovery document answered HTTP ${response.status}`);
+      document = (await response.json()) as typeof document;
+    } catch (error) {
+      if (error instanceof IssuerUnavailableError) throw error;
+      throw new IssuerUnavailableError('the discovery document could not be fetched', { cause: error });
+    }
+    if (document.issuer !== this.config.issuer) {
+      throw new IssuerUnavailableError(`the discovery document names issuer ${JSON.stringify(document.issuer)}, not ${this.config.issuer}`);
+    }
+    if (typeof document.jwks_uri !== 'string' || !URL.canParse(document.jwks_uri) || !/^https?:$/.test(new URL(document.jwks_uri).protocol)) {
+      throw new IssuerUnavailableError('the discovery document has no usable jwks_uri');
+    }
+    return new URL(document.jwks_uri);
+  }
+}
