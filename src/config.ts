@@ -195,6 +195,8 @@ const variables = {
   AUTH_API_KEYS_FILE: z.string().min(1).optional(),
   AUTH_POLICY_FILE: z.string().min(1).optional(),
   AUTH_DISABLED: bool.default(false),
+  DEV_ISSUER_PORT: port.default(4010),
+  DEV_ISSUER_AUDIENCE: z.string().min(1).default('elasticache-snapshot-gateway'),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.optional(),
   EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
@@ -336,4 +338,16 @@ function authConfig(v: Variables, embedded: boolean): AuthConfig {
 /** The standalone emulator's configuration (`npm run emulator`). */
 export function loadEmulatorConfig(env: Env = process.env): EmulatorConfig {
   return emulatorConfig(parseVariables(env), STANDALONE_EMULATOR_PORT);
+}
+
+export interface DevIssuerConfig {
+  port: number;
+  /** The audience its tokens name: what the gateway's AUTH_JWT_AUDIENCE must be. */
+  audience: string;
+}
+
+/** The development issuer's configuration (`npm run dev-issuer`). */
+export function loadDevIssuerConfig(env: Env = process.env): DevIssuerConfig {
+  const v = parseVariables(env);
+  return { port: v.DEV_ISSUER_PORT, audience: v.DEV_ISSUER_AUDIENCE };
 }

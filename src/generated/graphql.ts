@@ -153,13 +153,15 @@ export type InvalidServerlessCacheStateFault = Fault & {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Starts a snapshot of a serverless cache (AWS `CreateServerlessCacheSnapshot`). Every fault AWS
-   * documents comes back as a member of the result union; only faults that are not about the request
-   * (throttling that outlasted retries, AWS unreachable, access denied) come back in `errors`, with
-   * `extensions.code` `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`, `UPSTREAM_ACCESS_DENIED` or
-   * `INTERNAL_SERVER_ERROR`. Input that breaks a rule AWS documents is answered without calling AWS.
+   * Starts a snapshot of a serverless cache (AWS `CreateServerlessCacheSnapshot`). Needs the
+   * `snapshots:write` scope and a cache your credentials name. Every fault AWS documents comes back as
+   * a member of the result union. The field is null only with an error in `errors` for it: `FORBIDDEN`
+   * (decided before AWS is called), or a failure that is not about the request (throttling that
+   * outlasted retries, AWS unreachable, access denied): `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`,
+   * `UPSTREAM_ACCESS_DENIED` or `INTERNAL_SERVER_ERROR`. Other fields of the same document still
+   * resolve. Input that breaks a rule AWS documents is answered without calling AWS.
    */
-  createServerlessCacheSnapshot: CreateServerlessCacheSnapshotResult;
+  createServerlessCacheSnapshot?: Maybe<CreateServerlessCacheSnapshotResult>;
 };
 
 
@@ -193,7 +195,12 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type Query = {
   __typename?: 'Query';
   /** Any object by its `id` (an ARN of a serverless cache or snapshot); null when there is none. */
@@ -215,25 +222,45 @@ export type Query = {
 };
 
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type QueryServerlessCacheArgs = {
   name: Scalars['String']['input'];
 };
 
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type QueryServerlessCacheSnapshotArgs = {
   name: Scalars['String']['input'];
 };
 
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type QueryServerlessCacheSnapshotsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -242,7 +269,12 @@ export type QueryServerlessCacheSnapshotsArgs = {
 };
 
 
-/** Entry points for reading serverless caches and their snapshots. */
+/**
+ * Entry points for reading serverless caches and their snapshots. Every field needs the
+ * `snapshots:read` scope (`FORBIDDEN` otherwise). A cache outside the patterns your credentials name
+ * does not exist for you, and nor do the snapshots taken from it: lookups answer null and lists leave
+ * them out.
+ */
 export type QueryServerlessCachesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -461,7 +493,10 @@ export type ServiceLinkedRoleNotFoundFault = Fault & {
   message: Scalars['String']['output'];
 };
 
-/** Live updates, over WebSocket (graphql-ws protocol) on the same URL as queries. */
+/**
+ * Live updates, over WebSocket (graphql-ws protocol) on the same URL as queries. Credentials go in
+ * `connection_init`'s payload (`authorization` or `x-api-key`); subscriptions need `snapshots:read`.
+ */
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -473,7 +508,10 @@ export type Subscription = {
 };
 
 
-/** Live updates, over WebSocket (graphql-ws protocol) on the same URL as queries. */
+/**
+ * Live updates, over WebSocket (graphql-ws protocol) on the same URL as queries. Credentials go in
+ * `connection_init`'s payload (`authorization` or `x-api-key`); subscriptions need `snapshots:read`.
+ */
 export type SubscriptionServerlessCacheSnapshotStatusChangedArgs = {
   name: Scalars['String']['input'];
 };
@@ -757,7 +795,7 @@ export type InvalidServerlessCacheStateFaultResolvers<ContextType = GatewayConte
 }>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createServerlessCacheSnapshot?: Resolver<ResolversTypes['CreateServerlessCacheSnapshotResult'], ParentType, ContextType, RequireFields<MutationCreateServerlessCacheSnapshotArgs, 'input'>>;
+  createServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['CreateServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationCreateServerlessCacheSnapshotArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{

@@ -30,9 +30,11 @@ export interface TestGateway {
   url: string;
   config: GatewayConfig;
   metrics: GatewayMetrics;
+  gateway: Gateway;
   /** Every log line the gateway wrote, parsed. */
   logs: Record<string, unknown>[];
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs a GraphQL request; `headers` carry credentials. */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   emulator: {
     url: string;
     inject(fault: FaultInjection): Promise<void>;
@@ -94,11 +96,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     url,
     config,
     metrics,
+    gateway,
     logs,
-    async graphql<T>(query: string, variables?: Record<string, unknown>) {
+    async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>['body'] };
