@@ -78,7 +78,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       ? backend.elasticache
       : createElastiCacheClient({ ...config.upstream, endpoint: options.endpointOverride }, { accessKeyId: 'x', secretAccessKey: 'x' });
   const metrics = new GatewayMetrics();
-  const gateway: Gateway = await createGateway({ config, logger, elasticache, metrics });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway({ config, logger, elasticache, metrics });
+  } catch (error) {
+    if (elasticache !== backend.elasticache) elasticache.destroy();
+    await backend.close();
+    throw error;
+  }
   const url = await gateway.listen();
 
   const admin = async (method: string, path: string, body?: unknown) => {

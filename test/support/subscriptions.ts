@@ -1,5 +1,5 @@
 /** A graphql-ws client for tests: subscribes over a real WebSocket to the running gateway. */
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export interface Subscription<T> {
@@ -12,8 +12,16 @@ export interface Subscription<T> {
   unsubscribe(): void;
 }
 
-export function connect(httpUrl: string): Client {
-  return createClient({ url: `${httpUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+/** A graphql-ws client; `connectionParams` is `connection_init`'s payload (credentials). */
+export function connect(httpUrl: string, connectionParams?: Record<string, unknown>, on?: ClientOptions['on']): Client {
+  return createClient({
+    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    ...(connectionParams === undefined ? {} : { connectionParams }),
+    ...(on === undefined ? {} : { on }),
+  });
 }
 
 export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown>): Subscription<T> {
