@@ -78,7 +78,7 @@ export function serveSubscriptions({
           ctx.extra.principal = await authenticator.authenticate(credentialsFromConnectionParams(ctx.connectionParams), clientAddress);
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
-          socketLogger.warn({ failure: error.failure, reason: error.reason, clientAddress }, 'WebSocket authentication refused');
+          socketLogger[error.logLevel]({ failure: error.failure, reason: error.reason, clientAddress }, 'WebSocket authentication refused');
           if (error.failure === 'unavailable') ctx.extra.socket.close(TRY_AGAIN_LATER, 'Credentials cannot be checked right now');
           return false;
         }

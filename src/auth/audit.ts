@@ -1,10 +1,10 @@
 /**
  * The audit trail: one structured line per mutation, allowed or denied, written through the
- * request's logger (so it carries the request id). It names who did what to which cache and how it
- * ended; it never holds a token, an API key or a key's hash, and no tag values or KMS key ids.
+ * request's logger, whose bindings give the request id and the principal (kind and id). It names
+ * who did what to which cache and how it ended; it never holds a token, an API key or a key's hash,
+ * and no tag values or KMS key ids. Find it with `audit: true`.
  */
 import type { Logger } from '../logger';
-import type { Principal } from './principal';
 
 export interface MutationAudit {
   operation: string;
@@ -16,6 +16,7 @@ export interface MutationAudit {
   awsRequestId: string | null;
 }
 
-export function auditMutation(logger: Logger, principal: Principal, entry: MutationAudit): void {
-  logger.info({ audit: true, principalKind: principal.kind, principalId: principal.id, ...entry }, 'mutation');
+/** `logger` is the request's own (GatewayContext.logger). */
+export function auditMutation(logger: Logger, entry: MutationAudit): void {
+  logger.info({ audit: true, ...entry }, 'mutation');
 }

@@ -31,6 +31,11 @@ export class AuthenticationError extends Error {
     super(reason);
     this.name = 'AuthenticationError';
   }
+
+  /** A missing or expired credential is a client's everyday business; anything else deserves a look. */
+  get logLevel(): 'info' | 'warn' {
+    return this.failure === 'missing' || this.failure === 'expired' ? 'info' : 'warn';
+  }
 }
 
 interface Grants {

@@ -36,7 +36,7 @@ export function authenticationHook(authenticator: Authenticator, logger: Logger)
       request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), request.ip);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      logger.warn({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: request.ip }, 'authentication refused');
+      logger[error.logLevel]({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: request.ip }, 'authentication refused');
       const unavailable = error.failure === 'unavailable';
       const code = unavailable ? GatewayErrorCode.AUTHENTICATION_UNAVAILABLE : GatewayErrorCode.UNAUTHENTICATED;
       void reply.code(unavailable ? 503 : 401);

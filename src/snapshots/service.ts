@@ -38,7 +38,7 @@ export class SnapshotService {
     };
     try {
       const { result, awsRequestId } = await this.createAuthorized(request);
-      auditMutation(this.logger, this.authorization.principal, {
+      auditMutation(this.logger, {
         ...audit,
         outcome: result.__typename,
         awsRequestId: awsRequestId ?? ('awsRequestId' in result ? (result.awsRequestId ?? null) : null),
@@ -46,7 +46,7 @@ export class SnapshotService {
       return result;
     } catch (error) {
       const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
-      auditMutation(this.logger, this.authorization.principal, { ...audit, outcome, awsRequestId: null });
+      auditMutation(this.logger, { ...audit, outcome, awsRequestId: null });
       throw error;
     }
   }

@@ -117,8 +117,7 @@ describe('mutations', () => {
     const audit = gateway.logs.filter((line) => line.audit === true);
     expect(audit).toEqual([
       expect.objectContaining({
-        principalKind: 'api-key',
-        principalId: 'valkey-team',
+        principal: { kind: 'api-key', id: 'valkey-team' },
         operation: 'createServerlessCacheSnapshot',
         serverlessCacheName: 'demo-valkey',
         serverlessCacheSnapshotName: 'audited',
@@ -126,7 +125,7 @@ describe('mutations', () => {
         awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         requestId: expect.any(String),
       }),
-      expect.objectContaining({ principalId: 'valkey-team', serverlessCacheName: 'demo-redis', outcome: 'FORBIDDEN', awsRequestId: null }),
+      expect.objectContaining({ principal: { kind: 'api-key', id: 'valkey-team' }, serverlessCacheName: 'demo-redis', outcome: 'FORBIDDEN', awsRequestId: null }),
     ]);
     const log = JSON.stringify(gateway.logs);
     expect(log).not.toContain(keys['valkey-team']);
