@@ -6,6 +6,8 @@
  * Every wait on the issuer is bounded by the fetch timeout: a hanging issuer fails the request with
  * `IssuerUnavailableError` in about that time, never hangs it.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   createRemoteJWKSet,
   errors,
@@ -53,17 +55,16 @@ function withinMs<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): P
 }
 
 export class JwtVerifier {
-  /** The key set, once its URL is known; reset when a fetch hung past the bound. */
-  private remoteKeys: KeyLookup | undefined;
+  private remoteKeys: { url: string; lookUp: KeyLookup; agent: HttpAgent | HttpsAgent } | undefined;
   private jwksUrl: Promise<URL> | undefined;
 
   constructor(private readonly config: JwtConfig) {}
 
   /** The verified claims of `token`. Throws `InvalidTokenError` or `IssuerUnavailableError`. */
   async verify(token: string): Promise<JWTPayload> {
-    const getKey = await this.keys();
+    const url = await this.resolveJwksUrl();
     try {
-      const { payload } = await jwtVerify(token, getKey, {
+      const { payload } = await jwtVerify(token, (header, input) => this.lookUpKey(url, header, input), {
         issuer: this.config.issuer,
         audience: this.config.audience,
         algorithms: this.config.algorithms,
@@ -81,26 +82,24 @@ export class JwtVerifier {
     }
   }
 
-  /** Fetches the discovery document (when needed) ahead of the first request; failure is logged by the caller. */
+  /** Fetches the discovery document (when needed) ahead of the first request. */
   async warmUp(): Promise<void> {
-    await this.keys();
-  }
-
-  private async keys(): Promise<KeyLookup> {
-    const url = await this.resolveJwksUrl();
-    return (header, token) => this.lookUpKey(url, header, token);
+    await this.resolveJwksUrl();
   }
 
   private async lookUpKey(url: URL, header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyLike | Uint8Array> {
-    const remote = (this.remoteKeys ??= createRemoteJWKSet(url, {
-      timeoutDuration: this.config.fetchTimeoutMs,
-      cooldownDuration: this.config.jwksCooldownMs,
-    }));
+    if (this.remoteKeys?.url !== url.href) {
+      // An agent of its own, so that a fetch that outlives the bound can be cut off (below).
+      const agent = url.protocol === 'https:' ? new HttpsAgent() : new HttpAgent();
+      const lookUp = createRemoteJWKSet(url, { timeoutDuration: this.config.fetchTimeoutMs, cooldownDuration: this.config.jwksCooldownMs, agent });
+      this.remoteKeys = { url: url.href, lookUp, agent };
+    }
+    const { lookUp, agent } = this.remoteKeys;
     try {
-      // jose's timeout covers the wait for response headers; this bound covers the whole fetch.
-      return await withinMs(remote(header, token), this.config.fetchTimeoutMs + 250, () => {
-        // A fetch that hung is abandoned with its key set, so the next request starts afresh.
-        if (this.remoteKeys === remote) this.remoteKeys = undefined;
+      // jose's timeout covers the wait for the response to start; this bound covers the whole fetch.
+      return await withinMs(lookUp(header, token), this.config.fetchTimeoutMs + 250, () => {
+        // Ends the stalled fetch: jose forgets it, no socket is left hanging, the next request fetches afresh.
+        agent.destroy();
         return new IssuerUnavailableError('the key set did not arrive in time');
       });
     } catch (error) {

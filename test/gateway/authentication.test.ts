@@ -169,6 +169,22 @@ it('never writes a token to the log', async () => {
 });
 
 describe('an issuer that does not answer', () => {
+  it('leaves no connection to a stalled key set behind, and tries afresh on the next request', async () => {
+    const stalling = await startStallingServer();
+    const hung = await startTestGateway({
+      env: { AUTH_JWT_ISSUER: issuer.url, AUTH_JWT_JWKS_URL: `${stalling.url}/jwks.json`, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_TIMEOUT_MS: '300' },
+    });
+    try {
+      const token = await issuer.mint({ sub: 'alice', ...everything });
+      for (let i = 0; i < 3; i++) expect((await hung.graphql(CACHES, undefined, bearer(token))).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(stalling.openConnections()).toBe(0);
+    } finally {
+      await hung.close();
+      await stalling.close();
+    }
+  });
+
   it.each([
     ['the key set hangs', 'jwks', startSilentServer],
     ['the key set stalls after its headers', 'jwks', startStallingServer],

@@ -55,7 +55,7 @@ export async function startSilentServer(): Promise<{ url: string; close(): Promi
 }
 
 /** A server that answers 200 with headers, then never sends the body (a stalled key set). */
-export async function startStallingServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startStallingServer(): Promise<{ url: string; openConnections(): number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -66,6 +66,7 @@ export async function startStallingServer(): Promise<{ url: string; close(): Pro
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    openConnections: () => sockets.size,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
