@@ -36,31 +36,20 @@ export function writeApiKeys(specs: KeySpec[], file = join(mkdtempSync(join(tmpd
   return { file, keys };
 }
 
-/** A TCP server that accepts connections and never says a word (a hung issuer). */
-export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+interface MisbehavingServer {
+  url: string;
+  /** Connections the server holds open right now. */
+  openConnections(): number;
+  close(): Promise<void>;
 }
 
-/** A server that answers 200 with headers, then never sends the body (a stalled key set). */
-export async function startStallingServer(): Promise<{ url: string; openConnections(): number; close(): Promise<void> }> {
+/** A TCP server on loopback that does `onConnection` to each connection and keeps count of them. */
+async function startTcpServer(onConnection: (socket: Socket) => void): Promise<MisbehavingServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"keys":'));
+    onConnection(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -72,6 +61,18 @@ export async function startStallingServer(): Promise<{ url: string; openConnecti
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Accepts connections and never says a word (a hung issuer). */
+export function startSilentServer(): Promise<MisbehavingServer> {
+  return startTcpServer(() => undefined);
+}
+
+/** Answers 200 with its headers, then never sends the body (a stalled key set). */
+export function startStallingServer(): Promise<MisbehavingServer> {
+  return startTcpServer((socket) =>
+    socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"keys":')),
+  );
 }
 
 export interface RawResponse {
