@@ -45,9 +45,9 @@ export async function prepareEmulator(emulator: ServerProcess, mix: MixName): Pr
   if (mix === 'read') await createReadTarget(emulator.url);
 }
 
-/** The gateway's `elasticache_upstream_calls_total`, summed by outcome. */
-async function gatewayUpstreamCalls(gatewayUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+/** The gateway's `elasticache_upstream_calls_total`, summed by outcome, from its metrics listener. */
+async function gatewayUpstreamCalls(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const counts: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const m = /^elasticache_upstream_calls_total\{([^}]*)\} (\S+)$/.exec(line);
@@ -97,7 +97,8 @@ export class Measurement {
     const { server, emulator } = this;
     await prepareEmulator(emulator, this.mix);
     await emulatorAdmin(emulator, 'DELETE', 'calls');
-    const metricsBefore = this.target === 'gateway' ? await gatewayUpstreamCalls(server.url) : undefined;
+    const metricsUrl = this.target === 'gateway' ? server.metricsUrl : undefined;
+    const metricsBefore = metricsUrl === undefined ? undefined : await gatewayUpstreamCalls(metricsUrl);
     const [serverBefore, emulatorBefore] = await Promise.all([server.usage(), emulator.usage()]);
     await onWindow?.('start');
     const load = await this.load(seconds);
@@ -106,7 +107,7 @@ export class Measurement {
     // Requests still in flight when the time was up reach the emulator a little later.
     await sleep(250);
     const upstreamCalls = (await emulatorAdmin(emulator, 'GET', 'calls')) as Record<string, number>;
-    const metricsAfter = metricsBefore ? await gatewayUpstreamCalls(server.url) : undefined;
+    const metricsAfter = metricsUrl === undefined ? undefined : await gatewayUpstreamCalls(metricsUrl);
 
     let gatewayCalls: Record<string, number> | undefined;
     if (metricsBefore && metricsAfter) {

@@ -41,6 +41,8 @@ export interface ServerProcess {
   output(): string[];
   /** SIGTERM, then SIGKILL if it has not exited in time. Resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** The gateway's metrics listener (`METRICS_PORT`), apart from its public port. */
+  readonly metricsUrl?: string;
 }
 
 /** A free TCP port on loopback (the kernel's choice; released again for the child to take). */
@@ -208,9 +210,18 @@ export function startEmulator(port: number, env: Record<string, string> = {}): P
   });
 }
 
-/** The gateway exactly as `npm start` runs it (dist/src/main.js), on AWS mode against the emulator. */
-export function startGateway(port: number, emulatorUrl: string, options: { nodeOptions?: string[]; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  return startServer({
+/**
+ * The gateway exactly as `npm start` runs it (dist/src/main.js), on AWS mode against the emulator.
+ * Its limits are set out of the way: all load comes from one address, and a benchmark that meets
+ * the rate limiter or the per-caller share of AWS connections measures them, not the gateway.
+ */
+export async function startGateway(
+  port: number,
+  emulatorUrl: string,
+  options: { nodeOptions?: string[]; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const metricsPort = await freePort();
+  const server = await startServer({
     name: 'gateway',
     script: 'src/main.js',
     env: {
@@ -219,13 +230,18 @@ export function startGateway(port: number, emulatorUrl: string, options: { nodeO
       AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl,
       HOST: LOOPBACK,
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000000',
+      RATE_LIMIT_READ_COST_PER_MINUTE: '1000000000',
+      UPSTREAM_MAX_CONCURRENCY_PER_PRINCIPAL: '1000',
       ...options.env,
     },
     ...(options.nodeOptions ? { nodeOptions: options.nodeOptions } : {}),
     readyPath: '/health',
     port,
   });
+  return Object.assign(server, { metricsUrl: `http://${LOOPBACK}:${metricsPort}` });
 }
 
 /** The baselines (bench/baseline-server.ts): `static` (A) or `sdk` (B). */

@@ -56,6 +56,39 @@ export interface GraphQLConfig {
   maxTokens: number;
   /** Browser origins allowed to call the gateway (CORS); empty: same origin only; `*`: any. */
   corsOrigins: string[];
+  /** Deepest selection nesting a document may have (fragments flattened). */
+  maxDepth: number;
+  /** Aliases in a document (`__typename` aliases are free). */
+  maxAliases: number;
+  /** Directives in a document. */
+  maxDirectives: number;
+  /** Highest cost of one operation (each field 1, lists multiplied by their `first`). */
+  maxCost: number;
+  /** Whether a rejection names the limit and the document's figure. */
+  exposeLimits: boolean;
+}
+
+export interface LimitsConfig {
+  /** Proxies whose `X-Forwarded-For` names the client (addresses, CIDR ranges, or `loopback` etc.). */
+  trustedProxies: string[];
+  /** Mutation fields one principal may run per minute (a token bucket of this size, refilled per minute). */
+  mutationsPerMinute: number;
+  /** Read cost points one principal may spend per minute. */
+  readCostPerMinute: number;
+  /** Active subscriptions on one WebSocket. */
+  subscriptionsPerConnection: number;
+  /** Open WebSockets of one principal. */
+  connectionsPerPrincipal: number;
+  /** AWS calls one request may have in flight at once. */
+  upstreamConcurrencyPerRequest: number;
+  /** AWS calls one principal may have in flight at once, over all its requests. */
+  upstreamConcurrencyPerPrincipal: number;
+}
+
+export interface MetricsConfig {
+  /** The metrics listener's port; undefined when `METRICS_PORT=off`. */
+  port: number | undefined;
+  host: string;
 }
 
 export interface ReadConfig {
@@ -124,6 +157,8 @@ export interface GatewayConfig {
   reads: ReadConfig;
   subscriptions: SubscriptionConfig;
   auth: AuthConfig;
+  limits: LimitsConfig;
+  metrics: MetricsConfig;
   /** Used only when `backend` is `embedded`. */
   emulator: EmulatorConfig;
 }
@@ -150,6 +185,9 @@ const origins = z
   .refine((list) => list.every((o) => o === '*' || (URL.canParse(o) && new URL(o).origin === o)), {
     message: 'each entry must be * or an origin such as https://app.example.com (scheme, host and port only)',
   });
+
+/** A comma-separated list. */
+const list = z.string().transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 
 const jwtAlgorithms = z
   .string()
@@ -180,6 +218,20 @@ const variables = {
   GRAPHQL_BODY_LIMIT_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_TOKENS: positiveInt.default(5_000),
   CORS_ORIGINS: origins.default([]),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(8),
+  GRAPHQL_MAX_ALIASES: nonNegativeInt.default(15),
+  GRAPHQL_MAX_DIRECTIVES: nonNegativeInt.default(50),
+  GRAPHQL_MAX_COST: positiveInt.default(2_000),
+  GRAPHQL_EXPOSE_LIMITS: bool.default(true),
+  TRUSTED_PROXIES: list.default([]),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: positiveInt.default(30),
+  RATE_LIMIT_READ_COST_PER_MINUTE: positiveInt.default(20_000),
+  SUBSCRIPTION_MAX_PER_CONNECTION: positiveInt.default(10),
+  SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL: positiveInt.default(20),
+  UPSTREAM_MAX_CONCURRENCY_PER_REQUEST: positiveInt.default(10),
+  UPSTREAM_MAX_CONCURRENCY_PER_PRINCIPAL: positiveInt.default(20),
+  METRICS_PORT: z.union([z.literal('off'), port]).default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   UPSTREAM_BATCHING: bool.default(true),
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
@@ -283,7 +335,22 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       bodyLimitBytes: v.GRAPHQL_BODY_LIMIT_BYTES,
       maxTokens: v.GRAPHQL_MAX_TOKENS,
       corsOrigins: v.CORS_ORIGINS,
+      maxDepth: v.GRAPHQL_MAX_DEPTH,
+      maxAliases: v.GRAPHQL_MAX_ALIASES,
+      maxDirectives: v.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: v.GRAPHQL_MAX_COST,
+      exposeLimits: v.GRAPHQL_EXPOSE_LIMITS,
     },
+    limits: {
+      trustedProxies: v.TRUSTED_PROXIES,
+      mutationsPerMinute: v.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      readCostPerMinute: v.RATE_LIMIT_READ_COST_PER_MINUTE,
+      subscriptionsPerConnection: v.SUBSCRIPTION_MAX_PER_CONNECTION,
+      connectionsPerPrincipal: v.SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL,
+      upstreamConcurrencyPerRequest: v.UPSTREAM_MAX_CONCURRENCY_PER_REQUEST,
+      upstreamConcurrencyPerPrincipal: v.UPSTREAM_MAX_CONCURRENCY_PER_PRINCIPAL,
+    },
+    metrics: { port: v.METRICS_PORT === 'off' ? undefined : v.METRICS_PORT, host: v.METRICS_HOST },
     reads: {
       batching: v.UPSTREAM_BATCHING,
       cacheListingThreshold: v.UPSTREAM_CACHE_LISTING_THRESHOLD,

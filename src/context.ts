@@ -5,10 +5,11 @@
  * so one caller's results are never served to another.
  */
 import { Authorization } from './auth/authorization';
-import type { Principal } from './auth/principal';
+import { principalKey, type Principal } from './auth/principal';
 import { CacheService } from './caches/service';
 import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
+import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import { SnapshotService } from './snapshots/service';
@@ -36,12 +37,14 @@ export interface ContextDependencies {
   elasticache: ElastiCacheDataSource;
   reads: ReadConfig;
   snapshotStatus: SnapshotStatusWatcher;
+  upstreamConcurrency: UpstreamConcurrency;
 }
 
 export type ContextFactory = (request: RequestIdentity) => GatewayContext;
 
-export function createContextFactory({ logger, elasticache, reads, snapshotStatus }: ContextDependencies): ContextFactory {
+export function createContextFactory({ logger, elasticache: shared, reads, snapshotStatus, upstreamConcurrency }: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
+    const elasticache = shared.withGate(upstreamConcurrency.gateFor(principalKey(principal)));
     const loaders = createLoaders(elasticache, reads);
     const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
     const authorization = new Authorization(principal);

@@ -27,6 +27,10 @@ export enum GatewayErrorCode {
   AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE',
   /** The caller's credentials do not grant this field (a scope, or the cache named). */
   FORBIDDEN = 'FORBIDDEN',
+  /** The caller spent its share for now: HTTP 429, with `retryAfterSeconds`. Nothing ran. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** A WebSocket already runs as many operations as one may; the socket stays usable. */
+  SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
 }
 
 const MESSAGES: Record<GatewayErrorCode, string> = {
@@ -34,6 +38,8 @@ const MESSAGES: Record<GatewayErrorCode, string> = {
   [GatewayErrorCode.UNAUTHENTICATED]: 'Authentication required.',
   [GatewayErrorCode.AUTHENTICATION_UNAVAILABLE]: 'Credentials cannot be checked right now. Please retry in a few seconds.',
   [GatewayErrorCode.FORBIDDEN]: 'Your credentials do not allow this.',
+  [GatewayErrorCode.RATE_LIMITED]: 'Rate limit reached. Please retry later.',
+  [GatewayErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED]: 'Too many operations on this connection.',
   [GatewayErrorCode.UPSTREAM_THROTTLED]: 'AWS is throttling requests right now. Please retry in a few seconds.',
   [GatewayErrorCode.UPSTREAM_UNAVAILABLE]: 'AWS ElastiCache could not be reached. Please retry later.',
   [GatewayErrorCode.UPSTREAM_ACCESS_DENIED]:
@@ -84,7 +90,8 @@ export function maskErrors(logger: Logger) {
     const code = formatted.extensions?.code;
     if (isClientSafe(original, code)) {
       // Never hand out a stack trace, whatever the server's settings.
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      // `http` is for the server's answer (status, headers), not the client's eyes.
+      const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
       // graphql-js suggests field and type names a caller may not know of; over HTTP and WebSocket alike.
       const message = code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED ? formatted.message.replace(SUGGESTION, '') : formatted.message;
       return { ...formatted, message, extensions };

@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 
 function headerMap(headers: FastifyRequest['headers']): HeaderMap {
   const map = new HeaderMap();
@@ -39,3 +39,23 @@ export function graphqlRouteHandler<TContext extends BaseContext>(
     return reply.send(Readable.from(response.body.asyncIterator));
   };
 }
+
+/** `charset=utf-8`, `charset="UTF8"`…: a content type's charset parameter, lower-cased, if any. */
+function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  return match?.[1]?.toLowerCase();
+}
+
+/**
+ * HTTP 415 for a body declared in any charset but UTF-8, before it is read: JSON is UTF-8 (RFC 8259),
+ * and a body decoded as UTF-8 while declared otherwise would run something the client did not send.
+ */
+export const refuseUnsupportedCharset: onRequestHookHandler = (request, reply, done) => {
+  const contentType = request.headers['content-type'];
+  const charset = contentType === undefined ? undefined : charsetOf(contentType);
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return done();
+  void reply
+    .code(415)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify({ errors: [{ message: `Request bodies must be UTF-8; this one is declared ${charset}.`, extensions: { code: 'BAD_REQUEST' } }] }));
+};

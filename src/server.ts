@@ -21,10 +21,15 @@ import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { ElastiCacheDataSource } from './elasticache/data-source';
 import { maskErrors } from './errors';
-import { GATEWAY_VALIDATION_RULES } from './graphql-document';
-import { graphqlRouteHandler } from './graphql-route';
+import { clientAddressOf } from './client-address';
+import { validationRules } from './graphql-document';
+import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
+import { Admission } from './limits/admission';
+import { UpstreamConcurrency } from './limits/concurrency';
+import { MemoryTokenBucketStore } from './limits/token-buckets';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
+import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
 import { buildSchema } from './schema';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { serveSubscriptions } from './subscriptions';
@@ -40,8 +45,13 @@ export interface GatewayDependencies {
 
 export interface Gateway {
   readonly app: FastifyInstance;
-  /** Listens on the configured host and port (0 = any free port); resolves to the base URL. */
+  /**
+   * Listens on the configured host and port (0 = any free port), and starts the metrics listener
+   * unless it is off; resolves to the base URL.
+   */
   listen(): Promise<string>;
+  /** The metrics listener's base URL once listening; undefined when `METRICS_PORT=off`. */
+  readonly metricsUrl: string | undefined;
   /**
    * Reads the API key and group policy files again (SIGHUP): revoked keys stop working at once. A
    * file that cannot be used leaves the credentials as they were, and the error says why.
@@ -65,9 +75,17 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   }
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
   const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
-  const contextFor = createContextFactory({ logger, elasticache: dataSource, reads: config.reads, snapshotStatus });
+  const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
+  const contextFor = createContextFactory({ logger, elasticache: dataSource, reads: config.reads, snapshotStatus, upstreamConcurrency });
   const schema = buildSchema();
   const formatError = maskErrors(logger);
+  const clientAddress = clientAddressOf(config.limits.trustedProxies);
+  const rateLimits = new MemoryTokenBucketStore();
+  const admission = new Admission(schema, config.graphql, config.limits, rateLimits);
+  const metricsPort = config.metrics.port;
+  const metricsServer: MetricsServer | undefined =
+    metricsPort === undefined ? undefined : createMetricsServer({ ...config.metrics, port: metricsPort }, metrics, logger);
+  let metricsUrl: string | undefined;
 
   const httpLogger: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
@@ -88,7 +106,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.graphql.maxTokens },
-    validationRules: [...GATEWAY_VALIDATION_RULES],
+    validationRules: validationRules(config.graphql),
     plugins: [
       // The schema declares no cache hints: without this, Apollo wraps every field resolver to
       // compute a cache policy of max-age 0 for each response (about 40 µs a request, measured with
@@ -103,8 +121,16 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
           Promise.resolve({
             drainServer: async () => {
               snapshotStatus.close();
+              rateLimits.close();
               await subscriptions.dispose();
+              await metricsServer?.close();
             },
+          }),
+        // Admission: the same stage the WebSocket path calls (src/limits/admission.ts).
+        requestDidStart: () =>
+          Promise.resolve({
+            didResolveOperation: ({ document, operationName, request, contextValue }) =>
+              admission.admit({ document, operationName, variables: request.variables, principal: contextValue.principal }),
           }),
       },
       config.graphql.landingPage
@@ -117,7 +143,10 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     path: GRAPHQL_PATH,
     schema,
     config: config.graphql,
+    limits: config.limits,
     authenticator,
+    admission,
+    clientAddress,
     logger,
     formatError,
     contextFor,
@@ -150,7 +179,8 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
-    preHandler: authenticationHook(authenticator, authLogger),
+    onRequest: refuseUnsupportedCharset,
+    preHandler: authenticationHook(authenticator, authLogger, clientAddress),
     handler: graphqlRouteHandler(apollo, (request) => {
       // The hook sets a principal on every request it lets through except CORS preflights, which
       // Apollo answers without building a context.
@@ -159,14 +189,14 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     }),
   });
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => {
-    void reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
 
   return {
     app,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen() {
+      if (metricsServer !== undefined) metricsUrl = await metricsServer.listen();
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
@@ -178,7 +208,9 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       authLogger.info(counts, 'credentials reloaded');
     },
     async close() {
-      await app.close();
+      // Apollo's drain: the HTTP server closes (fastifyApolloDrainPlugin) while sockets, polls,
+      // rate-limit buckets and the metrics listener are stopped by the plugin above.
+      await apollo.stop();
     },
   };
 }

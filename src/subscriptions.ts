@@ -2,26 +2,33 @@
  * GraphQL over WebSocket (the graphql-ws protocol) on the HTTP server's own port and path, for
  * subscriptions. A socket meets the same stages as an HTTP request, each called from the module
  * the HTTP path uses: the origin check (CORS's counterpart), authentication (credentials in
- * `connection_init`), the document checks (`parseAndValidate`), authorization (in the services),
- * and the error mask.
+ * `connection_init`), the document checks (`documentChecker`), admission (cost and rate limits),
+ * authorization (in the services), and the error mask.
  *
  * - A foreign `Origin` is refused at the upgrade (HTTP 403): no socket, no resolver.
+ * - `connection_init` must come within 5 s; a message over 64 KiB closes the socket (1009).
  * - Without valid credentials the socket is closed with 4403 before any operation starts; when the
- *   issuer cannot be reached, with 1013 (try again later).
+ *   issuer cannot be reached, with 1013 (try again later); when the principal already holds
+ *   `SUBSCRIPTION_MAX_CONNECTIONS_PER_PRINCIPAL` sockets, with 4429.
  * - When the token expires, the socket is closed with 4401.
+ * - At most `SUBSCRIPTION_MAX_PER_CONNECTION` operations run at once on a socket; one more gets an
+ *   error and the socket stays usable.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { AuthenticationError, type Authenticator } from './auth/authenticator';
 import { credentialsFromConnectionParams } from './auth/credentials';
-import type { Principal } from './auth/principal';
-import type { GraphQLConfig } from './config';
+import { principalKey, type Principal } from './auth/principal';
+import type { GraphQLConfig, LimitsConfig } from './config';
 import type { ContextFactory } from './context';
-import { parseAndValidate } from './graphql-document';
+import type { ClientAddress } from './client-address';
+import { GatewayError, GatewayErrorCode } from './errors';
+import { documentChecker } from './graphql-document';
+import type { Admission } from './limits/admission';
 import type { Logger } from './logger';
 import { isAllowedOrigin } from './origins';
 
@@ -30,7 +37,10 @@ export interface SubscriptionServerOptions {
   path: string;
   schema: GraphQLSchema;
   config: GraphQLConfig;
+  limits: LimitsConfig;
   authenticator: Authenticator;
+  admission: Admission;
+  clientAddress: ClientAddress;
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   contextFor: ContextFactory;
@@ -45,23 +55,34 @@ export interface SubscriptionServer {
 const TRY_AGAIN_LATER = 1013;
 /** setTimeout's longest delay; a later expiry is re-checked after it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Close code for a principal over its socket allowance (graphql-ws leaves 4xxx codes to servers). */
+const TOO_MANY_CONNECTIONS = 4429;
+const CONNECTION_INIT_WAIT_MS = 5_000;
+/** Largest message a client may send: a subscribe message is a document and its variables. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function serveSubscriptions({
   httpServer,
   path,
   schema,
   config,
+  limits,
   authenticator,
+  admission,
+  clientAddress,
   logger,
   formatError,
   contextFor,
 }: SubscriptionServerOptions): SubscriptionServer {
+  const check = documentChecker(schema, config);
+  /** Open, authenticated sockets per principal. */
+  const connections = new Map<string, number>();
   const mask = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const socketLogger = logger.child({ component: 'websocket' });
   const webSockets = new WebSocketServer({
     server: httpServer,
     path,
-    maxPayload: config.bodyLimitBytes,
+    maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ req }, done) => {
       const { origin, host } = req.headers;
       if (isAllowedOrigin(origin, host, config.corsOrigins)) return done(true);
@@ -72,17 +93,33 @@ export function serveSubscriptions({
 
   const server = useServer<Record<string, unknown> | undefined, { principal: Principal; expiry: NodeJS.Timeout }>(
     {
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
-        const clientAddress = ctx.extra.request.socket.remoteAddress;
+        const address = clientAddress(ctx.extra.request);
+        let principal: Principal;
         try {
-          ctx.extra.principal = await authenticator.authenticate(credentialsFromConnectionParams(ctx.connectionParams), clientAddress);
+          principal = await authenticator.authenticate(credentialsFromConnectionParams(ctx.connectionParams), address);
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
-          socketLogger[error.logLevel]({ failure: error.failure, reason: error.reason, clientAddress }, 'WebSocket authentication refused');
+          socketLogger[error.logLevel]({ failure: error.failure, reason: error.reason, clientAddress: address }, 'WebSocket authentication refused');
           if (error.failure === 'unavailable') ctx.extra.socket.close(TRY_AGAIN_LATER, 'Credentials cannot be checked right now');
           return false;
         }
-        const { expiresAt } = ctx.extra.principal;
+        const key = principalKey(principal);
+        const open = connections.get(key) ?? 0;
+        if (open >= limits.connectionsPerPrincipal) {
+          socketLogger.warn({ principal: { kind: principal.kind, id: principal.id }, open }, 'WebSocket refused: too many connections');
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections: at most ${limits.connectionsPerPrincipal} per caller`);
+          return false;
+        }
+        connections.set(key, open + 1);
+        ctx.extra.socket.once('close', () => {
+          const left = (connections.get(key) ?? 1) - 1;
+          if (left > 0) connections.set(key, left);
+          else connections.delete(key);
+        });
+        ctx.extra.principal = principal;
+        const { expiresAt } = principal;
         if (expiresAt !== undefined) {
           const closeAtExpiry = () => {
             const left = expiresAt - Date.now();
@@ -94,12 +131,27 @@ export function serveSubscriptions({
         }
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const checked = parseAndValidate(schema, payload.query, config);
+      onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws lists every running operation, this one included.
+        if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
+          return [
+            new GatewayError(
+              GatewayErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED,
+              `At most ${limits.subscriptionsPerConnection} operations may run at once on one connection. Complete one, or open another connection.`,
+            ),
+          ];
+        }
+        const checked = check(payload.query);
         if ('errors' in checked) return checked.errors;
         const { principal } = ctx.extra;
         // onConnect sets it before connection_ack, and graphql-ws refuses operations before that.
         if (principal === undefined) throw new Error('operation on a socket without a principal');
+        try {
+          await admission.admit({ document: checked.document, operationName: payload.operationName, variables: payload.variables, principal });
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         return {
           schema,
           document: checked.document,

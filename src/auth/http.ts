@@ -5,6 +5,7 @@
  * page. CORS preflights carry no credentials by design and execute nothing, so they pass.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ClientAddress } from '../client-address';
 import { GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { AuthenticationError, type AuthenticationFailure, type Authenticator } from './authenticator';
@@ -29,14 +30,14 @@ export const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
 /** Seconds a client should wait before retrying when the issuer could not be reached. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function authenticationHook(authenticator: Authenticator, logger: Logger): preHandlerAsyncHookHandler {
+export function authenticationHook(authenticator: Authenticator, logger: Logger, clientAddress: ClientAddress): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'OPTIONS') return;
     try {
-      request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), request.ip);
+      request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), clientAddress(request.raw));
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      logger[error.logLevel]({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: request.ip }, 'authentication refused');
+      logger[error.logLevel]({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: clientAddress(request.raw) }, 'authentication refused');
       const unavailable = error.failure === 'unavailable';
       const code = unavailable ? GatewayErrorCode.AUTHENTICATION_UNAVAILABLE : GatewayErrorCode.UNAUTHENTICATED;
       void reply.code(unavailable ? 503 : 401);

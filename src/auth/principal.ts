@@ -34,3 +34,8 @@ export function anonymousPrincipal(clientAddress: string | undefined): Principal
     expiresAt: undefined,
   };
 }
+
+/** One string per principal, for whatever is counted per caller (rate limits, connections, AWS calls). */
+export function principalKey(principal: Principal): string {
+  return `${principal.kind}:${principal.id}`;
+}

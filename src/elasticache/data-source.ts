@@ -13,6 +13,7 @@ import {
   type ServerlessCacheSnapshot,
 } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../errors';
+import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import {
@@ -82,8 +83,16 @@ export class ElastiCacheDataSource {
   constructor(
     private readonly client: ElastiCacheClient,
     private readonly options: DataSourceOptions,
+    /** What each call waits on before it is sent: the request's and its principal's share of AWS. */
+    private readonly gate: UpstreamGate = UNGATED,
+    logger?: Logger,
   ) {
-    this.logger = options.logger.child({ component: 'elasticache' });
+    this.logger = logger ?? options.logger.child({ component: 'elasticache' });
+  }
+
+  /** The same door to AWS, with calls bounded by `gate` (one per request). */
+  withGate(gate: UpstreamGate): ElastiCacheDataSource {
+    return new ElastiCacheDataSource(this.client, this.options, gate, this.logger);
   }
 
   /** The new snapshot and AWS's request id (for the audit line), or the documented fault AWS answered. */
@@ -179,6 +188,15 @@ export class ElastiCacheDataSource {
     // call by the whole deadline: 25 s of old-generation garbage at 1,000 calls a second.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.callDeadlineMs);
+    let release: () => void;
+    try {
+      // Waiting for a turn counts against the call's own deadline.
+      release = await this.gate.acquire(deadline.signal);
+    } catch {
+      clearTimeout(timer);
+      this.logger.warn({ operation, deadlineMs: this.options.callDeadlineMs }, 'AWS call waited its turn past its deadline');
+      throw new GatewayError(GatewayErrorCode.UPSTREAM_UNAVAILABLE);
+    }
     try {
       const output = await send(deadline.signal);
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
@@ -211,6 +229,7 @@ export class ElastiCacheDataSource {
       throw new GatewayError(code);
     } finally {
       clearTimeout(timer);
+      release();
     }
   }
 

@@ -23,10 +23,13 @@ it('tells HTTP caches not to store GraphQL answers', async () => {
   expect(headers.get('cache-control')).toBe('no-store');
 });
 
-it('counts upstream calls per operation in its Prometheus metrics', async () => {
+it('counts upstream calls per operation in its Prometheus metrics, on the metrics listener only', async () => {
   await gateway.graphql('{ serverlessCacheSnapshot(name: "metrics-probe") { arn } }');
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const text = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
   expect(text).toMatch(/elasticache_upstream_calls_total\{operation="DescribeServerlessCacheSnapshots",outcome="success"\} [1-9]/);
+  expect(gateway.gateway.metricsUrl).not.toBe(gateway.url);
+  expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
+  expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
 });
 
 it('refuses a form POST that a cross-site page could send (CSRF prevention)', async () => {

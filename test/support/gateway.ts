@@ -54,6 +54,10 @@ export interface TestGatewayOptions {
 const BASE_ENV = {
   HOST: '127.0.0.1',
   PORT: '0',
+  METRICS_PORT: '0',
+  // Suites make many requests from one address; the limit tests set the limits they test.
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
+  RATE_LIMIT_READ_COST_PER_MINUTE: '100000000',
   LOG_LEVEL: 'info',
   // Quick retries and timeouts keep the failure tests short; the behaviour is the same.
   AWS_MAX_ATTEMPTS: '2',

@@ -1,0 +1,62 @@
+/**
+ * Admission: the stage every operation passes after its document is checked and before anything
+ * runs, whichever door it came through (Apollo Server's `didResolveOperation` for HTTP, the
+ * WebSocket's `onSubscribe`). It prices the operation, refuses one that costs more than
+ * `GRAPHQL_MAX_COST` (a validation failure, HTTP 400), and charges the principal's token bucket:
+ * mutations by the number of mutation fields, reads and subscriptions by their cost. Over a bucket,
+ * the whole document is refused (`RATE_LIMITED`, HTTP 429 with `Retry-After`), and nothing is
+ * taken from it.
+ */
+import { HeaderMap } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { principalKey, type Principal } from '../auth/principal';
+import type { GraphQLConfig, LimitsConfig } from '../config';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import { priceOperation } from './cost';
+import { perMinute, type TokenBucketStore } from './token-buckets';
+
+export interface OperationRequest {
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | null | undefined;
+  principal: Principal;
+}
+
+export class Admission {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly graphql: GraphQLConfig,
+    private readonly limits: LimitsConfig,
+    private readonly buckets: TokenBucketStore,
+  ) {}
+
+  /** Resolves when the operation may run; throws the error to answer with otherwise. */
+  async admit({ document, operationName, variables, principal }: OperationRequest): Promise<void> {
+    const priced = priceOperation(this.schema, document, operationName, variables);
+    if (priced === null) return;
+    if (priced.cost > this.graphql.maxCost) {
+      const message = this.graphql.exposeLimits
+        ? `Query cost limit of ${this.graphql.maxCost} exceeded, found ${priced.cost}. Ask for fewer items (\`first\`) or fewer fields.`
+        : 'Query validation error.';
+      throw new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } } });
+    }
+    const who = principalKey(principal);
+    if (priced.mutations > 0) {
+      await this.charge(`mutations:${who}`, priced.mutations, this.limits.mutationsPerMinute, 'mutations');
+    } else {
+      await this.charge(`reads:${who}`, priced.cost, this.limits.readCostPerMinute, 'read cost points');
+    }
+  }
+
+  private async charge(key: string, tokens: number, perMinuteLimit: number, what: string): Promise<void> {
+    const result = await this.buckets.take(key, tokens, perMinute(perMinuteLimit), Date.now());
+    if (result.taken) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw new GatewayError(
+      GatewayErrorCode.RATE_LIMITED,
+      `Rate limit: this document needs ${tokens} ${what} and your limit is ${perMinuteLimit} a minute. Retry in ${retryAfterSeconds} s.`,
+      { retryable: true, retryAfterSeconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+    );
+  }
+}

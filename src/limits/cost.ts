@@ -1,0 +1,152 @@
+/**
+ * What an operation costs, priced before it runs from the document alone: each field costs 1, and
+ * the items of a list field (a Relay connection's `edges` and `nodes`) cost as many times as its
+ * `first` asks for (default 20, at most 50, the schema's own bounds), so nested lists are priced as
+ * what they fan out to. `pageInfo` and other fields of a connection are paid once; `__typename` and
+ * introspection fields are free (introspection has its own depth rule).
+ *
+ * graphql-armor's cost rule weighs fields by depth, not by `first`; graphql-query-complexity's
+ * estimators see a field's own arguments but not its parent's, so neither can price a connection's
+ * items by the connection's `first`. This walk is small and does.
+ */
+import {
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/connection';
+
+/** The fields of a connection that repeat once per item. */
+const PER_ITEM_FIELDS = new Set(['edges', 'nodes']);
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+}
+
+export interface PricedOperation {
+  operation: OperationDefinitionNode;
+  /** The operation's cost (see above). */
+  cost: number;
+  /** Root fields of a mutation, aliases and fragments included: how many mutations it runs. */
+  mutations: number;
+}
+
+/** Prices the operation `operationName` selects in `document`; null when the document names none. */
+export function priceOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): PricedOperation | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const rootType = schema.getRootType(operation.operation);
+  if (rootType === undefined || rootType === null) return null;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const walk: Walk = { schema, fragments, variables: variables ?? {} };
+  return {
+    operation,
+    cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()),
+    mutations: operation.operation === 'mutation' ? countFields(walk, operation.selectionSet, new Set()) : 0,
+  };
+}
+
+function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, fragmentsSeen: ReadonlySet<string>): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const name = selection.name.value;
+      if (name.startsWith('__')) continue;
+      const field = fieldOf(parentType, name);
+      if (field === undefined) continue;
+      const childType = getNamedType(field.type);
+      const children = selection.selectionSet;
+      if (children === undefined || !isCompositeType(childType)) {
+        cost += 1;
+      } else if (field.args.some((arg) => arg.name === 'first')) {
+        cost += 1 + connectionCost(walk, children, childType, pageSizeOf(field, selection, walk.variables), fragmentsSeen);
+      } else {
+        cost += 1 + selectionSetCost(walk, children, childType, fragmentsSeen);
+      }
+    } else {
+      const next = nextSelectionSet(walk, selection, parentType, fragmentsSeen);
+      if (next !== undefined) cost += selectionSetCost(walk, next.selectionSet, next.type, next.fragmentsSeen);
+    }
+  }
+  return cost;
+}
+
+/** A connection: its per-item fields `first` times, the rest (pageInfo) once. */
+function connectionCost(walk: Walk, selectionSet: SelectionSetNode, type: GraphQLCompositeType, first: number, fragmentsSeen: ReadonlySet<string>): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    const single: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [selection] };
+    const itemCost = selectionSetCost(walk, single, type, fragmentsSeen);
+    // A fragment on a connection is priced as if all of it repeated per item: never less than it is.
+    const perItem = selection.kind !== Kind.FIELD || PER_ITEM_FIELDS.has(selection.name.value);
+    cost += perItem ? first * itemCost : itemCost;
+  }
+  return cost;
+}
+
+function countFields(walk: Walk, selectionSet: SelectionSetNode, fragmentsSeen: ReadonlySet<string>): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) count += 1;
+    } else {
+      const next = nextSelectionSet(walk, selection, undefined, fragmentsSeen);
+      if (next !== undefined) count += countFields(walk, next.selectionSet, next.fragmentsSeen);
+    }
+  }
+  return count;
+}
+
+function nextSelectionSet(
+  walk: Walk,
+  selection: Exclude<SelectionSetNode['selections'][number], { kind: Kind.FIELD }>,
+  parentType: GraphQLCompositeType | undefined,
+  fragmentsSeen: ReadonlySet<string>,
+): { selectionSet: SelectionSetNode; type: GraphQLCompositeType; fragmentsSeen: ReadonlySet<string> } | undefined {
+  if (selection.kind === Kind.INLINE_FRAGMENT) {
+    const type = selection.typeCondition === undefined ? parentType : walk.schema.getType(selection.typeCondition.name.value);
+    return type !== undefined && isCompositeType(type) ? { selectionSet: selection.selectionSet, type, fragmentsSeen } : undefined;
+  }
+  const name = selection.name.value;
+  const fragment = walk.fragments.get(name);
+  // Validation refuses fragment cycles; this guard only keeps a bad document from looping here.
+  if (fragment === undefined || fragmentsSeen.has(name)) return undefined;
+  const type = walk.schema.getType(fragment.typeCondition.name.value);
+  return type !== undefined && isCompositeType(type) ? { selectionSet: fragment.selectionSet, type, fragmentsSeen: new Set([...fragmentsSeen, name]) } : undefined;
+}
+
+function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** The page size a connection field asks for, within the schema's bounds. */
+function pageSizeOf(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>): number {
+  let first: unknown;
+  try {
+    first = getArgumentValues(field, node, variables).first;
+  } catch {
+    // Variables that do not coerce fail the request anyway; price it as the default page.
+    first = undefined;
+  }
+  return typeof first === 'number' && Number.isInteger(first) ? Math.min(MAX_PAGE_SIZE, Math.max(1, first)) : DEFAULT_PAGE_SIZE;
+}
