@@ -5,6 +5,10 @@
  * the `UPSTREAM_MAX_SOCKETS`. Calls over a bound wait their turn, within their own call deadline.
  */
 
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
 /** Counts permits; waiters are served first come, first served. */
 export class Semaphore {
   private inUse = 0;
@@ -31,9 +35,9 @@ export class Semaphore {
       const abandon = () => {
         const index = this.waiting.indexOf(grant);
         if (index !== -1) this.waiting.splice(index, 1);
-        reject(signal.reason);
+        reject(abortError(signal));
       };
-      if (signal.aborted) return reject(signal.reason);
+      if (signal.aborted) return reject(abortError(signal));
       signal.addEventListener('abort', abandon, { once: true });
       this.waiting.push(grant);
     });

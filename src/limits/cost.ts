@@ -17,6 +17,7 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -62,7 +63,7 @@ export function priceOperation(
   return {
     operation,
     cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()),
-    mutations: operation.operation === 'mutation' ? countFields(walk, operation.selectionSet, new Set()) : 0,
+    mutations: operation.operation === OperationTypeNode.MUTATION ? countFields(walk, operation.selectionSet, new Set()) : 0,
   };
 }
 
