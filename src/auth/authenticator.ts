@@ -13,7 +13,7 @@ import { findApiKey } from './api-keys';
 import { CachePatterns } from './cache-patterns';
 import { bearerToken, type PresentedCredentials } from './credentials';
 import { CLOCK_TOLERANCE_SECONDS, InvalidTokenError, IssuerUnavailableError, JwtVerifier } from './jwt';
-import { anonymousPrincipal, isScope, type Principal, type Scope } from './principal';
+import { anonymousPrincipal, isScope, type Grant, type Principal, type Scope } from './principal';
 import { apiKeyEntries, groupPolicyEntries, readPolicyFile, type ApiKeyEntry, type GroupPolicyEntry } from './policy-files';
 
 /**
@@ -113,8 +113,7 @@ export class Authenticator {
     return {
       kind: 'api-key',
       id: entry.id,
-      scopes: new Set(entry.scopes),
-      caches: new CachePatterns(entry.caches),
+      grants: [{ scopes: new Set(entry.scopes), caches: new CachePatterns(entry.caches) }],
       expiresAt: undefined,
     };
   }
@@ -134,8 +133,12 @@ function strings(value: unknown, claim: string): string[] {
   throw new AuthenticationError('invalid', `the ${claim} claim is not an array of strings`);
 }
 
-/** What a verified token grants: its scopes and cache patterns, plus its groups' policy entries. */
+/**
+ * What a verified token grants: its own scopes on its own cache patterns, and each of its groups'
+ * policy entries, each entry its scopes on its caches.
+ */
 export function principalFromClaims(claims: JWTPayload, config: JwtConfig, groupPolicy: readonly GroupPolicyEntry[]): Principal {
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new AuthenticationError('invalid', 'the sub claim is not a string');
   const scopes = new Set<Scope>();
   const claimedScopes = [
     ...(typeof claims.scope === 'string' ? claims.scope.split(' ') : []),
@@ -143,19 +146,16 @@ export function principalFromClaims(claims: JWTPayload, config: JwtConfig, group
     ...(typeof claims.scp === 'string' ? claims.scp.split(' ') : strings(claims.scp, 'scp')),
   ];
   for (const scope of claimedScopes) if (isScope(scope)) scopes.add(scope);
-  let caches = new CachePatterns(strings(claims[config.cachesClaim], config.cachesClaim));
+  const grants: Grant[] = [{ scopes, caches: new CachePatterns(strings(claims[config.cachesClaim], config.cachesClaim)) }];
   const groupsClaim = claims[config.groupsClaim];
   const groups = new Set(typeof groupsClaim === 'string' ? [groupsClaim] : strings(groupsClaim, config.groupsClaim));
   for (const entry of groupPolicy) {
-    if (!groups.has(entry.group)) continue;
-    for (const scope of entry.scopes) scopes.add(scope);
-    caches = caches.union(new CachePatterns(entry.caches));
+    if (groups.has(entry.group)) grants.push({ scopes: new Set(entry.scopes), caches: new CachePatterns(entry.caches) });
   }
   return {
     kind: 'jwt',
-    id: claims.sub ?? '',
-    scopes,
-    caches,
+    id: claims.sub,
+    grants,
     // The token is accepted until its `exp` plus the clock tolerance, and not a moment longer.
     expiresAt: claims.exp === undefined ? undefined : (claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000,
   };

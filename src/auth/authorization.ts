@@ -21,17 +21,17 @@ export class Authorization {
     this.assertScope('snapshots:read');
   }
 
-  /** Throws `FORBIDDEN` unless the principal may change things on the cache named `cacheName`. */
+  /** Throws `FORBIDDEN` unless a grant of the principal gives write on the cache named `cacheName`. */
   assertMayWrite(cacheName: string): void {
     this.assertScope('snapshots:write');
-    if (!this.principal.caches.matches(cacheName)) {
+    if (!this.granted('snapshots:write', cacheName)) {
       throw new GatewayError(GatewayErrorCode.FORBIDDEN, `You are not allowed to change serverless cache "${cacheName}".`);
     }
   }
 
   /** Whether a cache of that name exists for the principal (what AWS says aside). */
   mayAccessCache(cacheName: string): boolean {
-    return this.principal.caches.matches(cacheName);
+    return this.granted('snapshots:read', cacheName);
   }
 
   mayAccessCacheRecord(cache: ServerlessCache): boolean {
@@ -40,23 +40,35 @@ export class Authorization {
 
   /** A snapshot is visible when the cache it was taken from is, whether or not that cache still exists. */
   mayAccessSnapshot(snapshot: ServerlessCacheSnapshot): boolean {
-    if (this.principal.caches.matchesAll) return true;
+    if (this.readsEverything()) return true;
     const source = snapshot.ServerlessCacheConfiguration?.ServerlessCacheName;
     return source !== undefined && this.mayAccessCache(source);
   }
 
   /** What a list of caches may show the principal; undefined when it may show everything. */
   cacheFilter(): ((cache: ServerlessCache) => boolean) | undefined {
-    return this.principal.caches.matchesAll ? undefined : (cache) => this.mayAccessCacheRecord(cache);
+    return this.readsEverything() ? undefined : (cache) => this.mayAccessCacheRecord(cache);
   }
 
-  /** What a list of snapshots may show the principal; undefined when it may show everything. */
-  snapshotFilter(): ((snapshot: ServerlessCacheSnapshot) => boolean) | undefined {
-    return this.principal.caches.matchesAll ? undefined : (snapshot) => this.mayAccessSnapshot(snapshot);
+  /**
+   * What a list of snapshots may show the principal; undefined when it may show everything, or when
+   * the list is of one cache the principal may see (every snapshot in it comes from that cache).
+   */
+  snapshotFilter(cacheName: string | null | undefined): ((snapshot: ServerlessCacheSnapshot) => boolean) | undefined {
+    if (this.readsEverything() || (cacheName != null && this.mayAccessCache(cacheName))) return undefined;
+    return (snapshot) => this.mayAccessSnapshot(snapshot);
+  }
+
+  private readsEverything(): boolean {
+    return this.principal.grants.some((g) => g.scopes.has('snapshots:read') && g.caches.matchesAll);
+  }
+
+  private granted(scope: Scope, cacheName: string): boolean {
+    return this.principal.grants.some((g) => g.scopes.has(scope) && g.caches.matches(cacheName));
   }
 
   private assertScope(scope: Scope): void {
-    if (!this.principal.scopes.has(scope)) {
+    if (!this.principal.grants.some((g) => g.scopes.has(scope))) {
       throw new GatewayError(GatewayErrorCode.FORBIDDEN, `This needs the ${scope} scope, which your credentials do not grant.`, {
         requiredScope: scope,
       });

@@ -12,14 +12,22 @@ export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
 
+/** Scopes on caches: what one key, one token's own claims, or one group policy entry gives. */
+export interface Grant {
+  scopes: ReadonlySet<Scope>;
+  caches: CachePatterns;
+}
+
 export interface Principal {
   /** How the caller proved who it is: a bearer token, an API key, or nothing (authentication off). */
   kind: 'jwt' | 'api-key' | 'anonymous';
   /** The caller's name in logs: the token's `sub`, the key's `id`, or the client's address. */
   id: string;
-  scopes: ReadonlySet<Scope>;
-  /** The caches the caller may see and snapshot. */
-  caches: CachePatterns;
+  /**
+   * Each grant keeps its scopes with its caches: read on one cache and write on another never make
+   * write on both.
+   */
+  grants: readonly Grant[];
   /** When the credential stops being valid (epoch milliseconds); a WebSocket closes then. */
   expiresAt: number | undefined;
 }
@@ -29,8 +37,7 @@ export function anonymousPrincipal(clientAddress: string | undefined): Principal
   return {
     kind: 'anonymous',
     id: clientAddress ?? 'unknown',
-    scopes: new Set(SCOPES),
-    caches: CachePatterns.ALL,
+    grants: [{ scopes: new Set(SCOPES), caches: CachePatterns.ALL }],
     expiresAt: undefined,
   };
 }

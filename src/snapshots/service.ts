@@ -84,7 +84,7 @@ export class SnapshotService {
       list,
       page,
       async (nextToken, maxResults) => upstreamPageOrBadInput(await this.elasticache.describeServerlessCacheSnapshots(filter, { nextToken, maxResults })),
-      this.authorization.snapshotFilter(),
+      this.authorization.snapshotFilter(cacheName),
     );
   }
 

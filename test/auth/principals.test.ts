@@ -16,6 +16,14 @@ describe('CachePatterns', () => {
     expect(new CachePatterns(['Billing-*']).matches('BILLING-MAIN')).toBe(true);
   });
 
+  it('matches in linear time: a many-star pattern against a long name answers at once, rightly', () => {
+    const patterns = new CachePatterns(['*-*-*-*-prod', 'a*b*c*d*e*f']);
+    expect(patterns.matches('-'.repeat(100_000))).toBe(false);
+    expect(patterns.matches(`${'-'.repeat(100_000)}prod`)).toBe(true);
+    expect(patterns.matches('a-b-c-d-e-f')).toBe(true);
+    expect(patterns.matches('a-b-c-d-e-')).toBe(false);
+  });
+
   it('matches nothing without patterns, everything with *', () => {
     expect(CachePatterns.NONE.matches('anything')).toBe(false);
     expect(CachePatterns.ALL.matches('anything')).toBe(true);
@@ -64,16 +72,16 @@ describe('principalFromClaims', () => {
 
   it('reads scopes from scope and scp (string or array), ignoring scopes it does not know', () => {
     const principal = principalFromClaims({ sub: 'a', scope: 'openid snapshots:read', scp: ['snapshots:write'] }, config, []);
-    expect([...principal.scopes].sort()).toEqual(['snapshots:read', 'snapshots:write']);
-    expect([...principalFromClaims({ sub: 'a', scp: 'snapshots:write profile' }, config, []).scopes]).toEqual(['snapshots:write']);
+    expect([...principal.grants[0]!.scopes].sort()).toEqual(['snapshots:read', 'snapshots:write']);
+    expect([...principalFromClaims({ sub: 'a', scp: 'snapshots:write profile' }, config, []).grants[0]!.scopes]).toEqual(['snapshots:write']);
   });
 
   it('grants no cache without the caches claim, and refuses a claim that is not a list', () => {
-    expect(principalFromClaims({ sub: 'a', scope: 'snapshots:read' }, config, []).caches.patterns).toEqual([]);
+    expect(principalFromClaims({ sub: 'a', scope: 'snapshots:read' }, config, []).grants[0]!.caches.patterns).toEqual([]);
     expect(() => principalFromClaims({ sub: 'a', caches: 'billing-*' }, config, [])).toThrow(/caches claim/);
   });
 
-  it("adds what the token's groups are given, from the claims named in the configuration", () => {
+  it("adds each of the token's groups' entries as a grant of its own, from the claims named in the configuration", () => {
     const custom = { ...config, cachesClaim: 'https://gw/caches', groupsClaim: 'cognito:groups' };
     const principal = principalFromClaims(
       { sub: 'a', 'https://gw/caches': ['web-*'], 'cognito:groups': ['billing'] },
@@ -83,8 +91,14 @@ describe('principalFromClaims', () => {
         { group: 'other', scopes: ['snapshots:read'], caches: ['*'] },
       ],
     );
-    expect([...principal.scopes]).toEqual(['snapshots:write']);
-    expect(principal.caches.patterns).toEqual(['web-*', 'billing-*']);
+    expect(principal.grants.map((g) => [[...g.scopes], g.caches.patterns])).toEqual([
+      [[], ['web-*']],
+      [['snapshots:write'], ['billing-*']],
+    ]);
+  });
+
+  it('refuses a subject that is not a string', () => {
+    expect(() => principalFromClaims({ sub: 42 } as never, config, [])).toThrow(/sub claim/);
   });
 
   it('is valid until exp plus the clock tolerance', () => {

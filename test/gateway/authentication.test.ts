@@ -212,6 +212,34 @@ describe('an issuer that does not answer', () => {
 });
 
 describe('group policy (AUTH_POLICY_FILE)', () => {
+  it("never pairs one grant's scope with another's caches", async () => {
+    const policyFile = `${apiKeysFile}.pairs.json`;
+    writeFileSync(
+      policyFile,
+      JSON.stringify([
+        { group: 'valkey-readers', scopes: ['snapshots:read'], caches: ['demo-valkey'] },
+        { group: 'redis-operators', scopes: ['snapshots:read', 'snapshots:write'], caches: ['demo-redis'] },
+      ]),
+    );
+    const withPolicy = await startTestGateway({ env: { AUTH_JWT_ISSUER: issuer.url, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_POLICY_FILE: policyFile } });
+    try {
+      const token = await issuer.mint({ sub: 'carol', groups: ['valkey-readers', 'redis-operators'], scopes: ['snapshots:read'], caches: ['demo-memcached'] });
+      const create = async (cache: string) => {
+        const { body } = await withPolicy.graphql<{ createServerlessCacheSnapshot: { __typename: string } | null }>(
+          `mutation { createServerlessCacheSnapshot(input: {serverlessCacheSnapshotName: "pair-${cache}", serverlessCacheName: "${cache}"}) { __typename } }`,
+          undefined,
+          bearer(token),
+        );
+        return body.data?.createServerlessCacheSnapshot?.__typename ?? body.errors?.[0]?.extensions?.code;
+      };
+      expect(await create('demo-redis')).toBe('CreateServerlessCacheSnapshotSuccess');
+      expect(await create('demo-valkey')).toBe('FORBIDDEN');
+      expect(await create('demo-memcached')).toBe('FORBIDDEN');
+    } finally {
+      await withPolicy.close();
+    }
+  });
+
   it('grants a token what its groups are given, on top of its own claims', async () => {
     const policyFile = `${apiKeysFile}.policy.json`;
     writeFileSync(policyFile, JSON.stringify([{ group: 'team-valkey', scopes: ['snapshots:read'], caches: ['demo-valkey'] }]));
@@ -222,7 +250,9 @@ describe('group policy (AUTH_POLICY_FILE)', () => {
         return body.data?.serverlessCaches.nodes.map((n) => n.serverlessCacheName).sort() ?? body.errors?.[0]?.extensions?.code;
       };
       expect(await names(await issuer.mint({ sub: 'bob', groups: ['team-valkey'] }))).toEqual(['demo-valkey']);
-      expect(await names(await issuer.mint({ sub: 'bob', groups: ['team-valkey'], caches: ['demo-redis'] }))).toEqual(['demo-redis', 'demo-valkey']);
+      expect(await names(await issuer.mint({ sub: 'bob', groups: ['team-valkey'], scopes: ['snapshots:read'], caches: ['demo-redis'] }))).toEqual(['demo-redis', 'demo-valkey']);
+      // Caches without a scope of the token's own grant nothing.
+      expect(await names(await issuer.mint({ sub: 'bob', groups: ['team-valkey'], caches: ['demo-redis'] }))).toEqual(['demo-valkey']);
       expect(await names(await issuer.mint({ sub: 'bob', groups: ['another-team'] }))).toBe('FORBIDDEN');
     } finally {
       await withPolicy.close();
