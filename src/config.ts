@@ -145,6 +145,8 @@ export interface AuthConfig {
    * True with no authentication configured on the embedded emulator, or with `AUTH_DISABLED=true`.
    */
   anonymous: boolean;
+  /** `AUTH_DISABLED=true`: something in front of the gateway authenticates callers. */
+  disabled: boolean;
 }
 
 export interface GatewayConfig {
@@ -399,6 +401,7 @@ function authConfig(v: Variables, embedded: boolean): AuthConfig {
     apiKeysFile: v.AUTH_API_KEYS_FILE,
     policyFile: v.AUTH_POLICY_FILE,
     anonymous: !configured,
+    disabled: v.AUTH_DISABLED,
   };
 }
 

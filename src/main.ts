@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     metrics: new GatewayMetrics({ processMetrics: true }),
   });
   const url = await gateway.listen();
-  logger.info({ url: `${url}${GRAPHQL_PATH}`, backend: config.backend }, 'gateway ready');
+  // The pid is where SIGHUP goes (npm, when it started the gateway, is another process).
+  logger.info({ url: `${url}${GRAPHQL_PATH}`, backend: config.backend, pid: process.pid, metrics: gateway.metricsUrl }, 'gateway ready');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

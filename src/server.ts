@@ -64,14 +64,17 @@ export interface Gateway {
 export async function createGateway({ config, logger, elasticache, metrics }: GatewayDependencies): Promise<Gateway> {
   const authenticator = await Authenticator.create(config.auth);
   const authLogger = logger.child({ component: 'auth' });
-  if (authenticator.anonymous) {
+  if (config.auth.disabled) {
+    authLogger.warn('authentication is disabled (AUTH_DISABLED=true): the gateway trusts whatever is in front of it; every caller is anonymous with every scope and every cache');
+  } else if (authenticator.anonymous) {
     authLogger.warn(
       { backend: config.backend },
       'authentication is off: every caller is anonymous with every scope and every cache (set AUTH_JWT_ISSUER or AUTH_API_KEYS_FILE to require credentials)',
     );
   } else {
+    authLogger.info({ ...authenticator.describe() }, 'authentication is on');
     // Fetch the issuer's discovery document now rather than during the first request.
-    authenticator.warmUp().catch((error: unknown) => authLogger.warn({ err: error }, 'the token issuer could not be reached yet; requests will retry'));
+    authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
   const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
@@ -170,20 +173,18 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     await app.register(cors, {
       origin: config.graphql.corsOrigins.includes('*') ? '*' : config.graphql.corsOrigins,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
-      exposedHeaders: ['x-request-id'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after'],
       maxAge: 600,
     });
   }
   app.decorateRequest('principal', null);
   app.route({
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
-    onRequest: refuseUnsupportedCharset,
-    preHandler: authenticationHook(authenticator, authLogger, clientAddress),
+    onRequest: [refuseUnsupportedCharset, authenticationHook(authenticator, authLogger, clientAddress)],
     handler: graphqlRouteHandler(apollo, (request) => {
-      // The hook sets a principal on every request it lets through except CORS preflights, which
-      // Apollo answers without building a context.
+      // The authentication hook lets no request through without one.
       if (request.principal === null) throw new Error('GraphQL request without a principal');
       return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
     }),

@@ -63,7 +63,7 @@ describe('authentication settings', () => {
   const issuer = { AUTH_JWT_ISSUER: 'https://login.example.com/', AUTH_JWT_AUDIENCE: 'snapshot-gateway' };
 
   it('asks for no credential on the embedded emulator when nothing is configured', () => {
-    expect(loadGatewayConfig({}).auth).toEqual({ jwt: undefined, apiKeysFile: undefined, policyFile: undefined, anonymous: true });
+    expect(loadGatewayConfig({}).auth).toEqual({ jwt: undefined, apiKeysFile: undefined, policyFile: undefined, anonymous: true, disabled: false });
   });
 
   it('refuses to start against AWS without authentication, naming the variables that would give it', () => {

@@ -27,6 +27,8 @@ export class AuthenticationError extends Error {
     readonly failure: AuthenticationFailure,
     /** For the log: what was wrong. Never a token or a key. */
     readonly reason: string,
+    /** What the client is told instead of the failure's usual words, when it can act on more. */
+    readonly clientMessage?: string,
   ) {
     super(reason);
     this.name = 'AuthenticationError';
@@ -72,6 +74,15 @@ export class Authenticator {
     return { apiKeys: this.grants.apiKeys.length, groups: this.grants.groupPolicy.length };
   }
 
+  /** What is configured, for the start-up log: never a key or a hash. */
+  describe(): { issuer?: string; audience?: string; apiKeys: number; policyGroups: number } {
+    return {
+      ...(this.config.jwt ? { issuer: this.config.jwt.issuer, audience: this.config.jwt.audience } : {}),
+      apiKeys: this.grants.apiKeys.length,
+      policyGroups: this.grants.groupPolicy.length,
+    };
+  }
+
   /** Fetches the issuer's discovery document ahead of the first request. */
   async warmUp(): Promise<void> {
     await this.jwt?.warmUp();
@@ -81,7 +92,13 @@ export class Authenticator {
     if (this.config.anonymous) return anonymousPrincipal(clientAddress);
     const count = presented.authorization.length + presented.apiKey.length;
     if (count === 0) throw new AuthenticationError('missing', 'no credential presented');
-    if (count > 1) throw new AuthenticationError('invalid', 'more than one credential presented');
+    if (count > 1) {
+      throw new AuthenticationError(
+        'invalid',
+        'more than one credential presented',
+        'Present one credential: a bearer token or an API key, not both, and each header once.',
+      );
+    }
     const [authorization] = presented.authorization;
     if (authorization !== undefined) return this.fromBearer(authorization);
     return this.fromApiKey(presented.apiKey[0] ?? '');

@@ -1,10 +1,10 @@
 /**
- * Authentication at the HTTP door: a Fastify `preHandler` on the GraphQL route that establishes the
- * principal before Apollo Server sees the request, so a caller without a valid credential gets
- * HTTP 401 and one `UNAUTHENTICATED` error before any parsing, resolver, introspection or landing
- * page. CORS preflights carry no credentials by design and execute nothing, so they pass.
+ * Authentication at the HTTP door: an `onRequest` hook on the GraphQL route that establishes the
+ * principal before the body is even read, so a caller without a valid credential gets HTTP 401 and
+ * one `UNAUTHENTICATED` error before any body parsing, resolver, introspection or landing page. (CORS
+ * preflights, which carry no credentials by design, are answered by @fastify/cors's own route.)
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ClientAddress } from '../client-address';
 import { GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -14,7 +14,7 @@ import type { Principal } from './principal';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the authentication hook on every request that reaches a GraphQL handler. */
+    /** Set by the authentication hook on every request that reaches the GraphQL handler. */
     principal: Principal | null;
   }
 }
@@ -30,9 +30,8 @@ export const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
 /** Seconds a client should wait before retrying when the issuer could not be reached. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function authenticationHook(authenticator: Authenticator, logger: Logger, clientAddress: ClientAddress): preHandlerAsyncHookHandler {
+export function authenticationHook(authenticator: Authenticator, logger: Logger, clientAddress: ClientAddress): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'OPTIONS') return;
     try {
       request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), clientAddress(request.raw));
     } catch (error) {
@@ -43,7 +42,8 @@ export function authenticationHook(authenticator: Authenticator, logger: Logger,
       void reply.code(unavailable ? 503 : 401);
       void reply.header(unavailable ? 'retry-after' : 'www-authenticate', unavailable ? String(RETRY_AFTER_SECONDS) : 'Bearer');
       void reply.type('application/json; charset=utf-8');
-      return reply.send(JSON.stringify({ errors: [{ message: AUTHENTICATION_MESSAGES[error.failure], extensions: { code } }] }));
+      const message = error.clientMessage ?? AUTHENTICATION_MESSAGES[error.failure];
+      return reply.send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
     }
   };
 }

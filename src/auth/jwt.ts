@@ -10,6 +10,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
   createRemoteJWKSet,
+  decodeJwt,
   errors,
   jwtVerify,
   type FlattenedJWSInput,
@@ -43,8 +44,18 @@ export class InvalidTokenError extends Error {
 
 type KeyLookup = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyLike | Uint8Array>;
 
-/** Key-set answers that are about the token (it names no key, or an ambiguous one), not the issuer. */
-const TOKEN_KEY_ERRORS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys];
+/** Time beyond the fetch timeout before a stalled key-set fetch is cut off (jose's own timeout usually fires first). */
+const BOUND_SLACK_MS = 250;
+
+/**
+ * Whether a key lookup failed for the issuer's sake (its key set timed out, answered non-200 or
+ * non-JSON, or the network failed), rather than the token's (no key with its `kid`, a key of
+ * another type): the first is HTTP 503, the second 401.
+ */
+function isIssuerFault(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code;
+}
 
 function withinMs<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -55,16 +66,29 @@ function withinMs<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): P
 }
 
 export class JwtVerifier {
-  private remoteKeys: { url: string; lookUp: KeyLookup; agent: HttpAgent | HttpsAgent } | undefined;
+  /** The key set and the agent its fetches use; made once the key set's URL is known. */
+  private remoteKeys: { lookUp: KeyLookup; agent: HttpAgent | HttpsAgent } | undefined;
   private jwksUrl: Promise<URL> | undefined;
 
   constructor(private readonly config: JwtConfig) {}
 
   /** The verified claims of `token`. Throws `InvalidTokenError` or `IssuerUnavailableError`. */
   async verify(token: string): Promise<JWTPayload> {
-    const url = await this.resolveJwksUrl();
+    // An unverified look at `iss` first: a token from another issuer is refused at once, whatever
+    // the state of ours, and never makes the gateway fetch anything.
+    let claimedIssuer: unknown;
     try {
-      const { payload } = await jwtVerify(token, (header, input) => this.lookUpKey(url, header, input), {
+      claimedIssuer = decodeJwt(token).iss;
+    } catch {
+      throw new InvalidTokenError('not a JWT');
+    }
+    if (claimedIssuer !== this.config.issuer) throw new InvalidTokenError(`iss ${JSON.stringify(claimedIssuer)} is not the configured issuer`);
+
+    // One bound for everything the issuer is waited on for: discovery and the key set together.
+    const deadline = Date.now() + this.config.fetchTimeoutMs;
+    const url = await withinMs(this.resolveJwksUrl(), this.config.fetchTimeoutMs, () => new IssuerUnavailableError('the discovery document did not arrive in time'));
+    try {
+      const { payload } = await jwtVerify(token, (header, input) => this.lookUpKey(url, header, input, deadline), {
         issuer: this.config.issuer,
         audience: this.config.audience,
         algorithms: this.config.algorithms,
@@ -87,23 +111,23 @@ export class JwtVerifier {
     await this.resolveJwksUrl();
   }
 
-  private async lookUpKey(url: URL, header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyLike | Uint8Array> {
-    if (this.remoteKeys?.url !== url.href) {
+  private async lookUpKey(url: URL, header: JWSHeaderParameters, token: FlattenedJWSInput, deadline: number): Promise<KeyLike | Uint8Array> {
+    if (this.remoteKeys === undefined) {
       // An agent of its own, so that a fetch that outlives the bound can be cut off (below).
       const agent = url.protocol === 'https:' ? new HttpsAgent() : new HttpAgent();
       const lookUp = createRemoteJWKSet(url, { timeoutDuration: this.config.fetchTimeoutMs, cooldownDuration: this.config.jwksCooldownMs, agent });
-      this.remoteKeys = { url: url.href, lookUp, agent };
+      this.remoteKeys = { lookUp, agent };
     }
     const { lookUp, agent } = this.remoteKeys;
     try {
       // jose's timeout covers the wait for the response to start; this bound covers the whole fetch.
-      return await withinMs(lookUp(header, token), this.config.fetchTimeoutMs + 250, () => {
+      return await withinMs(lookUp(header, token), Math.max(0, deadline - Date.now()) + BOUND_SLACK_MS, () => {
         // Ends the stalled fetch: jose forgets it, no socket is left hanging, the next request fetches afresh.
         agent.destroy();
         return new IssuerUnavailableError('the key set did not arrive in time');
       });
     } catch (error) {
-      if (error instanceof IssuerUnavailableError || TOKEN_KEY_ERRORS.some((type) => error instanceof type)) throw error;
+      if (error instanceof IssuerUnavailableError || !isIssuerFault(error)) throw error;
       throw new IssuerUnavailableError('the key set could not be fetched', { cause: error });
     }
   }
@@ -131,7 +155,9 @@ export class JwtVerifier {
       throw new IssuerUnavailableError('the discovery document could not be fetched', { cause: error });
     }
     if (document.issuer !== this.config.issuer) {
-      throw new IssuerUnavailableError(`the discovery document names issuer ${JSON.stringify(document.issuer)}, not ${this.config.issuer}`);
+      throw new IssuerUnavailableError(
+        `the discovery document names issuer ${JSON.stringify(document.issuer)}, not ${this.config.issuer}: AUTH_JWT_ISSUER must be the issuer's own value exactly (scheme, host, trailing slash)`,
+      );
     }
     if (typeof document.jwks_uri !== 'string' || !URL.canParse(document.jwks_uri) || !/^https?:$/.test(new URL(document.jwks_uri).protocol)) {
       throw new IssuerUnavailableError('the discovery document has no usable jwks_uri');

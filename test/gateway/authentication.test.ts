@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { DevIssuer } from '../../src/dev-issuer/issuer';
 import { AUDIENCE, rawGraphQL, startIssuer, startSilentServer, startStallingServer, writeApiKeys } from '../support/auth';
@@ -55,6 +56,45 @@ it('serves a caller with a valid token, and names the caller in the request log'
   const { status, body } = await gateway.graphql<{ serverlessCaches: { nodes: unknown[] } }>(CACHES, undefined, bearer(token));
   expect(status).toBe(200);
   expect(body.data?.serverlessCaches.nodes.length).toBeGreaterThan(0);
+  const { headers } = await gateway.graphql(CREATE('named-in-log'), undefined, bearer(token));
+  const requestId = headers.get('x-request-id');
+  expect(gateway.logs.filter((l) => l.requestId === requestId)).not.toEqual([]);
+  expect(gateway.logs.filter((l) => l.requestId === requestId).every((l) => JSON.stringify(l.principal) === '{"kind":"jwt","id":"alice"}')).toBe(true);
+});
+
+it('refuses a token signed with an algorithm outside AUTH_JWT_ALGORITHMS, however well signed', async () => {
+  const rsaOnly = await startTestGateway({ env: { AUTH_JWT_ISSUER: issuer.url, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_ALGORITHMS: 'RS256' } });
+  try {
+    const token = await issuer.mint({ sub: 'alice', ...everything });
+    expect((await rsaOnly.graphql(CACHES, undefined, bearer(token))).status).toBe(401);
+    expect((await gateway.graphql(CACHES, undefined, bearer(token))).status).toBe(200);
+  } finally {
+    await rsaOnly.close();
+  }
+});
+
+it('refuses a token from another issuer at once, without asking its own issuer anything', async () => {
+  const silent = await startSilentServer();
+  const down = await startTestGateway({ env: { AUTH_JWT_ISSUER: `${silent.url}/`, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_TIMEOUT_MS: '5000' } });
+  try {
+    const { status } = await down.graphql(CACHES, undefined, bearer(await issuer.mint({ sub: 'alice', ...everything })));
+    // Not 503 after waiting for its own issuer's discovery document: the token's `iss` settles it.
+    expect(status).toBe(401);
+  } finally {
+    await down.close();
+    await silent.close();
+  }
+});
+
+it('answers 401 before reading the body: a malformed or oversized body without credentials is still UNAUTHENTICATED', async () => {
+  for (const body of ['{ not json', 'x'.repeat(200_000)]) {
+    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  }
+  const options = await fetch(`${gateway.url}/graphql`, { method: 'OPTIONS', headers: { 'apollo-require-preflight': '1' } });
+  expect(options.status).toBeLessThan(500);
+  expect(gateway.logs.filter((l) => l.msg === 'unexpected error masked from the client')).toEqual([]);
 });
 
 it('refuses a request without credentials, including a mutation, with 401 and nothing run', async () => {
@@ -169,6 +209,34 @@ it('never writes a token to the log', async () => {
 });
 
 describe('an issuer that does not answer', () => {
+  it('bounds discovery and the key set together by the one fetch timeout', async () => {
+    const stalling = await startStallingServer();
+    // An issuer whose discovery document takes most of the bound, naming a key set that stalls.
+    let slowUrl = '';
+    const slowIssuer = createServer((_request, response) => {
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ issuer: slowUrl, jwks_uri: `${stalling.url}/jwks.json` }));
+      }, 900);
+    });
+    await new Promise<void>((resolve) => slowIssuer.listen(0, '127.0.0.1', resolve));
+    slowUrl = `http://127.0.0.1:${(slowIssuer.address() as { port: number }).port}`;
+    const hung = await startTestGateway({ env: { AUTH_JWT_ISSUER: slowUrl, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_TIMEOUT_MS: '1000' } });
+    try {
+      const token = await issuer.mint({ sub: 'alice', ...everything, claims: { iss: slowUrl } });
+      const started = Date.now();
+      const { status } = await hung.graphql(CACHES, undefined, bearer(token));
+      // One bound of 1 s (and a little slack), not 0.9 s of discovery followed by a bound of its own.
+      expect(Date.now() - started).toBeLessThan(1800);
+      expect(status).toBe(503);
+    } finally {
+      await hung.close();
+      slowIssuer.closeAllConnections();
+      slowIssuer.close();
+      await stalling.close();
+    }
+  });
+
   it('leaves no connection to a stalled key set behind, and tries afresh on the next request', async () => {
     const stalling = await startStallingServer();
     const hung = await startTestGateway({
