@@ -44,9 +44,9 @@ export type ContextFactory = (request: RequestIdentity) => GatewayContext;
 
 export function createContextFactory({ logger, elasticache: shared, reads, snapshotStatus, upstreamConcurrency }: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
-    const elasticache = shared.withGate(upstreamConcurrency.gateFor(principalKey(principal)));
-    const loaders = createLoaders(elasticache, reads);
     const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
+    const elasticache = shared.forRequest(upstreamConcurrency.gateFor(principalKey(principal)), requestLogger);
+    const loaders = createLoaders(elasticache, reads);
     const authorization = new Authorization(principal);
     return {
       requestId,

@@ -9,6 +9,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   MaxIntrospectionDepthRule,
   NoSchemaIntrospectionCustomRule,
@@ -39,10 +41,37 @@ export function validationRules(config: GraphQLConfig): ValidationRule[] {
 
 export type CheckedDocument = { document: DocumentNode } | { errors: GraphQLError[] };
 
-/** For paths Apollo Server does not serve: the same parse options and rules, the same error codes. */
-export function documentChecker(schema: GraphQLSchema, config: GraphQLConfig): (source: string) => CheckedDocument {
+export interface OperationSource {
+  query: string;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * For paths Apollo Server does not serve: the same parse options and rules, then the operation
+ * named and its variables, each refused with the code Apollo gives (`GRAPHQL_PARSE_FAILED`,
+ * `GRAPHQL_VALIDATION_FAILED`, `OPERATION_RESOLUTION_FAILURE`, `BAD_USER_INPUT`).
+ */
+export function documentChecker(schema: GraphQLSchema, config: GraphQLConfig): (source: OperationSource) => CheckedDocument {
   const rules = [...specifiedRules, ...validationRules(config), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  return (source) => parseAndValidate(schema, source, config, rules);
+  return ({ query, operationName, variables }) => {
+    const checked = parseAndValidate(schema, query, config, rules);
+    if ('errors' in checked) return checked;
+    const operation = getOperationAST(checked.document, operationName);
+    if (!operation) {
+      const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+      return { errors: [new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } })] };
+    }
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 50 });
+    if (coerced.errors) {
+      return {
+        errors: coerced.errors.map(
+          (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT } }),
+        ),
+      };
+    }
+    return checked;
+  };
 }
 
 function parseAndValidate(schema: GraphQLSchema, source: string, config: GraphQLConfig, rules: readonly ValidationRule[]): CheckedDocument {

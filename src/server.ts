@@ -207,6 +207,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     async reloadCredentials() {
       const counts = await authenticator.reload();
       authLogger.info(counts, 'credentials reloaded');
+      await subscriptions.revalidate();
     },
     async close() {
       // Apollo's drain: the HTTP server closes (fastifyApolloDrainPlugin) while sockets, polls,

@@ -21,7 +21,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { AuthenticationError, type Authenticator } from './auth/authenticator';
-import { credentialsFromConnectionParams } from './auth/credentials';
+import { credentialsFromConnectionParams, type PresentedCredentials } from './auth/credentials';
 import { principalKey, type Principal } from './auth/principal';
 import type { GraphQLConfig, LimitsConfig } from './config';
 import type { ContextFactory } from './context';
@@ -47,8 +47,21 @@ export interface SubscriptionServerOptions {
 }
 
 export interface SubscriptionServer {
+  /**
+   * Checks every open socket's credentials again (after the key or policy files were reloaded):
+   * a socket whose credential no longer holds is closed with 4403, the others carry on with what
+   * their credential grants now.
+   */
+  revalidate(): Promise<void>;
   /** Closes every socket and stops accepting new ones. */
   dispose(): Promise<void>;
+}
+
+interface LiveSocket {
+  credentials: PresentedCredentials;
+  clientAddress: string;
+  setPrincipal(principal: Principal): void;
+  close(code: number, reason: string): void;
 }
 
 /** WebSocket close code for "try again later" (RFC 6455 registry). */
@@ -77,6 +90,7 @@ export function serveSubscriptions({
   const check = documentChecker(schema, config);
   /** Open, authenticated sockets per principal. */
   const connections = new Map<string, number>();
+  const live = new Set<LiveSocket>();
   const mask = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const socketLogger = logger.child({ component: 'websocket' });
   const webSockets = new WebSocketServer({
@@ -96,9 +110,10 @@ export function serveSubscriptions({
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       onConnect: async (ctx) => {
         const address = clientAddress(ctx.extra.request);
+        const credentials = credentialsFromConnectionParams(ctx.connectionParams);
         let principal: Principal;
         try {
-          principal = await authenticator.authenticate(credentialsFromConnectionParams(ctx.connectionParams), address);
+          principal = await authenticator.authenticate(credentials, address);
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
           socketLogger[error.logLevel]({ failure: error.failure, reason: error.reason, clientAddress: address }, 'WebSocket authentication refused');
@@ -113,7 +128,15 @@ export function serveSubscriptions({
           return false;
         }
         connections.set(key, open + 1);
+        const socket: LiveSocket = {
+          credentials,
+          clientAddress: address,
+          setPrincipal: (current) => (ctx.extra.principal = current),
+          close: (code, reason) => ctx.extra.socket.close(code, reason),
+        };
+        live.add(socket);
         ctx.extra.socket.once('close', () => {
+          live.delete(socket);
           const left = (connections.get(key) ?? 1) - 1;
           if (left > 0) connections.set(key, left);
           else connections.delete(key);
@@ -141,7 +164,7 @@ export function serveSubscriptions({
             ),
           ];
         }
-        const checked = check(payload.query);
+        const checked = check(payload);
         if ('errors' in checked) return checked.errors;
         const { principal } = ctx.extra;
         // onConnect sets it before connection_ack, and graphql-ws refuses operations before that.
@@ -166,5 +189,21 @@ export function serveSubscriptions({
     webSockets,
   );
 
-  return { dispose: async () => server.dispose() };
+  return {
+    revalidate: async () => {
+      await Promise.all(
+        [...live].map(async (socket) => {
+          try {
+            socket.setPrincipal(await authenticator.authenticate(socket.credentials, socket.clientAddress));
+          } catch (error) {
+            // An issuer that cannot be reached now says nothing about the credential: keep the socket.
+            if (!(error instanceof AuthenticationError) || error.failure === 'unavailable') return;
+            socketLogger.info({ failure: error.failure, reason: error.reason }, 'WebSocket closed: its credential no longer holds');
+            socket.close(CloseCode.Forbidden, 'Forbidden: the credential no longer holds');
+          }
+        }),
+      );
+    },
+    dispose: async () => server.dispose(),
+  };
 }

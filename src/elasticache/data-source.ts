@@ -46,6 +46,17 @@ interface SdkErrorLike {
   $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
 }
 
+/** An AWS call that failed for reasons the caller cannot fix; carries AWS's request id for the audit trail. */
+export class UpstreamError extends GatewayError {
+  constructor(
+    code: GatewayErrorCode,
+    /** AWS's request id, when AWS answered at all; never sent to clients. */
+    readonly awsRequestId: string | undefined,
+  ) {
+    super(code);
+  }
+}
+
 export interface CreatedSnapshot {
   serverlessCacheSnapshot: ServerlessCacheSnapshot;
   awsRequestId: string | undefined;
@@ -90,9 +101,9 @@ export class ElastiCacheDataSource {
     this.logger = logger ?? options.logger.child({ component: 'elasticache' });
   }
 
-  /** The same door to AWS, with calls bounded by `gate` (one per request). */
-  withGate(gate: UpstreamGate): ElastiCacheDataSource {
-    return new ElastiCacheDataSource(this.client, this.options, gate, this.logger);
+  /** The same door to AWS for one request: calls bounded by its `gate`, logged through its logger. */
+  forRequest(gate: UpstreamGate, requestLogger: Logger): ElastiCacheDataSource {
+    return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger.child({ component: 'elasticache' }));
   }
 
   /** The new snapshot and AWS's request id (for the audit line), or the documented fault AWS answered. */
@@ -226,7 +237,7 @@ export class ElastiCacheDataSource {
       this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
       const code = classifyUpstreamError(caught);
       this.logger.warn({ ...details, code, err: caught }, 'ElastiCache call failed');
-      throw new GatewayError(code);
+      throw new UpstreamError(code, details.awsRequestId);
     } finally {
       clearTimeout(timer);
       release();

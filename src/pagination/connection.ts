@@ -88,7 +88,9 @@ export function pageSize(first: number | null | undefined): number {
  *
  * `visible`, when given, leaves out the items the caller may not see. The page is then filled from
  * further AWS pages, cursors step over hidden items, and `hasNextPage` is true only when a visible
- * item follows: a list never shows what it hides, not even as a promise of more.
+ * item follows: a list never shows what it hides, not even as a promise of more. The one exception
+ * is a page that spent its AWS call budget (five calls) on hidden items: it says `hasNextPage` and
+ * its `endCursor` goes on from where it stopped, since finding out would cost unbounded calls.
  */
 export async function readConnection<T>(
   list: string,
@@ -100,11 +102,13 @@ export async function readConnection<T>(
   let position: Position = args.after == null ? { token: undefined, skip: 0 } : decodeCursor(list, args.after);
   const edges: Edge<T>[] = [];
   let hasNextPage = false;
+  let budgetSpent = false;
 
   scan: for (let calls = 0; ; calls++) {
     if (calls === MAX_UPSTREAM_CALLS_PER_PAGE) {
       // Not known either way; a further read from `endCursor` will tell.
       hasNextPage = true;
+      budgetSpent = true;
       break;
     }
     // Unfiltered, exactly what the page needs; filtered, as much as one call gives, since an
@@ -132,8 +136,10 @@ export async function readConnection<T>(
     }
   }
 
-  // A page that ended on hidden items only still lets the reader go on from where it stopped.
-  const endCursor = edges[edges.length - 1]?.cursor ?? (hasNextPage ? encodeCursor(list, position) : null);
+  // When the call budget ran out, the scan went past the last edge (over hidden items or empty AWS
+  // pages): the reader goes on from where the scan stopped, not from the last edge, or it would
+  // read the same pages again and never get further.
+  const endCursor = budgetSpent ? encodeCursor(list, position) : (edges[edges.length - 1]?.cursor ?? null);
   return {
     edges,
     nodes: edges.map((e) => e.node),

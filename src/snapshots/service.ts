@@ -6,7 +6,7 @@
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { auditMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import type { CreateSnapshotRequest, ElastiCacheDataSource, SnapshotFilter } from '../elasticache/data-source';
+import { UpstreamError, type CreateSnapshotRequest, type ElastiCacheDataSource, type SnapshotFilter } from '../elasticache/data-source';
 import type { FaultResult } from '../elasticache/faults';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { Loaders } from '../loaders';
@@ -46,7 +46,7 @@ export class SnapshotService {
       return result;
     } catch (error) {
       const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
-      auditMutation(this.logger, { ...audit, outcome, awsRequestId: null });
+      auditMutation(this.logger, { ...audit, outcome, awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null });
       throw error;
     }
   }

@@ -193,9 +193,28 @@ describe('reads', () => {
     });
   });
 
-  it('refuses reads to a principal without snapshots:read, on every read field', async () => {
-    const { body } = await as('writer-only', '{ serverlessCache(name: "demo-valkey") { arn } serverlessCacheSnapshot(name: "demo-valkey-snap-0") { arn } }');
-    expect(body.data).toEqual({ serverlessCache: null, serverlessCacheSnapshot: null });
-    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+  it('refuses reads to a principal without snapshots:read, on every read field, before any AWS call', async () => {
+    const before = await awsCalls();
+    for (const field of [
+      'serverlessCache(name: "demo-valkey") { arn }',
+      'serverlessCacheSnapshot(name: "demo-valkey-snap-0") { arn }',
+      'node(id: "arn:aws:elasticache:us-east-1:123456789012:serverlesscache:demo-valkey") { id }',
+      'serverlessCaches { nodes { arn } }',
+      'serverlessCacheSnapshots { nodes { arn } }',
+    ]) {
+      const { body } = await as('writer-only', `{ ${field} }`);
+      expect([field, body.errors?.map((e) => e.extensions?.code)]).toEqual([field, ['FORBIDDEN']]);
+    }
+    expect(await awsCalls()).toBe(before);
+  });
+
+  it("keeps AWS's request id in the audit line when AWS failed the mutation", async () => {
+    await gateway.emulator.inject({ action: 'CreateServerlessCacheSnapshot', code: 'AccessDenied', status: 403 });
+    gateway.logs.length = 0;
+    const { body } = await as('valkey-team', CREATE, { n: 'denied-by-aws', c: 'demo-valkey' });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ACCESS_DENIED');
+    expect(gateway.logs.filter((l) => l.audit === true)).toEqual([
+      expect.objectContaining({ outcome: 'UPSTREAM_ACCESS_DENIED', awsRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) }),
+    ]);
   });
 });

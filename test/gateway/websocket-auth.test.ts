@@ -166,6 +166,65 @@ describe('the same stages as HTTP', () => {
     expect(await awsCalls()).toBe(before);
   });
 
+  it('answers bad variables and an unknown operation name with the codes HTTP gives', async () => {
+    const document = 'query Caches($first: Int) { serverlessCaches(first: $first) { nodes { arn } } }';
+    const ws = (operationName: string | undefined, variables: Record<string, unknown>) =>
+      new Promise<unknown>((resolve) => {
+        client({ 'x-api-key': keys.admin }).client.subscribe(
+          { query: document, variables, ...(operationName ? { operationName } : {}) },
+          { next: () => undefined, error: (errors: unknown) => resolve(errors), complete: () => resolve('completed') },
+        );
+      });
+    const codes = (errors: unknown) => (errors as { extensions: { code: string } }[]).map((e) => e.extensions.code);
+    expect(codes(await ws(undefined, { first: 'many' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await ws('NoSuchOperation', {}))).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    const http = await gateway.graphql(document, { first: 'many' }, { 'x-api-key': keys.admin! });
+    expect(http.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(gateway.logs.filter((l) => l.msg === 'unexpected error masked from the client')).toEqual([]);
+  });
+
+  it('needs snapshots:read to subscribe', async () => {
+    const { keys: writerKeys, file: writerFile } = writeApiKeys([{ id: 'writer', scopes: ['snapshots:write'], caches: ['*'] }]);
+    const writerGateway = await startTestGateway({ env: { AUTH_API_KEYS_FILE: writerFile } });
+    try {
+      const c = connect(writerGateway.url, { 'x-api-key': writerKeys.writer });
+      // Refused by the field's resolver: a result with the error, then completion.
+      const watch = subscribe(c, WATCH, { name: 'anything' });
+      await watch.done;
+      expect(watch.events.map((e) => e.errors?.map((error) => error.extensions?.code))).toEqual([['FORBIDDEN']]);
+      await c.dispose();
+    } finally {
+      await writerGateway.close();
+    }
+  });
+
+  it('closes an open socket whose API key was revoked, once the key file is reloaded', async () => {
+    const { file: revocable, keys: revocableKeys } = writeApiKeys([{ id: 'doomed', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] }]);
+    const own = await startTestGateway({ env: { AUTH_API_KEYS_FILE: revocable } });
+    try {
+      let closed: (code: number) => void = () => undefined;
+      const closeCode = new Promise<number>((resolve) => (closed = resolve));
+      const c = createClient({
+        url: `${own.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { 'x-api-key': revocableKeys.doomed },
+        on: { closed: (event) => closed((event as { code: number }).code) },
+        onNonLazyError: () => undefined,
+      });
+      await subscribe(c, '{ __typename }', {}).done;
+      writeApiKeys([], revocable);
+      const before = Object.values(await own.emulator.calls()).reduce((a, b) => a + b, 0);
+      await own.gateway.reloadCredentials();
+      expect(await closeCode).toBe(4403);
+      expect(Object.values(await own.emulator.calls()).reduce((a, b) => a + b, 0)).toBe(before);
+      await c.dispose();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers a misspelt field with GRAPHQL_VALIDATION_FAILED, as HTTP does, without a server-fault log line', async () => {
     const document = 'subscription { serverlessCacheSnapshotStatusChangd(name: "ws-valkey") { status } }';
     const http = await gateway.graphql(document, undefined, { 'x-api-key': keys.admin! });

@@ -107,6 +107,15 @@ describe('readConnection with items hidden from the caller', () => {
     expect(page.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('makes progress on every page even when hidden items outlast the call budget', async () => {
+    const list = upstream(400, 10);
+    const visible = (item: string) => item === 'item-0' || item === 'item-399';
+    const pages = await readAll(list.fetch, 1, visible);
+    expect(pages.flatMap((p) => p.nodes)).toEqual(['item-0', 'item-399']);
+    // Each AWS page is read once: 40 of them, and no page of the list re-reads what another read.
+    expect(list.calls.length).toBeLessThanOrEqual(41);
+  });
+
   it('when the call budget runs out on hidden items, says more may follow and gives a cursor to go on', async () => {
     const list = upstream(200, 10);
     const visible = (item: string) => item === 'item-150';
