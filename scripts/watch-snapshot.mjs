@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Follows a snapshot's status over the gateway's WebSocket subscription and prints each update:
 //   npm run watch-snapshot -- my-first-snapshot [ws://localhost:4000/graphql]
+// With authentication on, the credential comes from the environment and goes in connection_init:
+//   GATEWAY_TOKEN=<jwt> npm run watch-snapshot -- ...   or   GATEWAY_API_KEY=<key> npm run watch-snapshot -- ...
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -10,7 +12,9 @@ if (!name) {
   process.exit(2);
 }
 
-const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+const { GATEWAY_TOKEN: token, GATEWAY_API_KEY: apiKey } = process.env;
+const connectionParams = token ? { authorization: `Bearer ${token}` } : apiKey ? { 'x-api-key': apiKey } : undefined;
+const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
 const query = `subscription ($name: String!) {
   serverlessCacheSnapshotStatusChanged(name: $name) { serverlessCacheSnapshotName status bytesUsedForCache }
 }`;
@@ -20,7 +24,9 @@ client.subscribe(
   {
     next: (result) => console.log(new Date().toISOString(), JSON.stringify(result.data ?? result)),
     error: (error) => {
-      console.error('subscription failed:', JSON.stringify(error));
+      // A closed socket arrives as a CloseEvent, whose code and reason JSON.stringify would drop.
+      const detail = error && typeof error === 'object' && 'code' in error ? `socket closed ${error.code} ${error.reason}` : JSON.stringify(error);
+      console.error('subscription failed:', detail);
       void client.dispose();
       process.exitCode = 1;
     },

@@ -11,6 +11,14 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type Ke
 
 const ALGORITHM = 'ES256';
 
+/** What a development token grants unless told otherwise: every scope, every cache. */
+export const DEFAULT_GRANT = { scope: 'snapshots:read snapshots:write', caches: '*' };
+
+/** `a b,c` → `['a', 'b', 'c']`: lists in query strings and on the command line. */
+export function splitList(list: string): string[] {
+  return list.split(/[ ,]+/).filter((item) => item.length > 0);
+}
+
 interface SigningKey {
   kid: string;
   privateKey: KeyLike;
@@ -129,16 +137,17 @@ export class DevIssuer {
       case '/jwks.json':
         return json(200, { keys: this.keys.map((k) => k.publicJwk) });
       case '/token': {
-        const list = (name: string) => url.searchParams.get(name)?.split(/[ ,]+/).filter((s) => s.length > 0);
+        // Unset parameters grant what the start-up token grants: everything.
+        const list = (name: string, fallback: string) => splitList(url.searchParams.get(name) ?? fallback);
         const ttl = Number(url.searchParams.get('ttl') ?? 3600);
         if (!Number.isInteger(ttl) || ttl <= 0) return json(400, { error: 'ttl must be a positive number of seconds' });
-        const grant: TokenGrant = { sub: url.searchParams.get('sub') ?? 'developer', ttlSeconds: ttl };
-        const scopes = list('scope');
-        const caches = list('caches');
-        const groups = list('groups');
-        if (scopes) grant.scopes = scopes;
-        if (caches) grant.caches = caches;
-        if (groups) grant.groups = groups;
+        const grant: TokenGrant = {
+          sub: url.searchParams.get('sub') ?? 'developer',
+          ttlSeconds: ttl,
+          scopes: list('scope', DEFAULT_GRANT.scope),
+          caches: list('caches', DEFAULT_GRANT.caches),
+          groups: list('groups', ''),
+        };
         this.mint(grant).then(
           (token) => json(200, { access_token: token, token_type: 'Bearer', expires_in: ttl }),
           () => json(500, { error: 'could not sign' }),

@@ -5,22 +5,30 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigurationError, loadDevIssuerConfig } from '../config';
-import { DevIssuer } from './issuer';
+import { DEFAULT_GRANT, DevIssuer, splitList } from './issuer';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sub: { type: 'string', default: 'developer' },
-      scope: { type: 'string', default: 'snapshots:read snapshots:write' },
-      caches: { type: 'string', default: '*' },
+      scope: { type: 'string', default: DEFAULT_GRANT.scope },
+      caches: { type: 'string', default: DEFAULT_GRANT.caches },
+      groups: { type: 'string', default: '' },
       ttl: { type: 'string', default: '3600' },
     },
   });
+  const ttlSeconds = Number(values.ttl);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(`--ttl must be a positive number of seconds, not ${values.ttl}`);
   const config = loadDevIssuerConfig();
   const issuer = await DevIssuer.create(config.audience);
   const url = await issuer.listen(config.port);
-  const split = (list: string) => list.split(/[ ,]+/).filter((s) => s.length > 0);
-  const token = await issuer.mint({ sub: values.sub, scopes: split(values.scope), caches: split(values.caches), ttlSeconds: Number(values.ttl) });
+  const token = await issuer.mint({
+    sub: values.sub,
+    scopes: splitList(values.scope),
+    caches: splitList(values.caches),
+    groups: splitList(values.groups),
+    ttlSeconds,
+  });
 
   console.log(`Development OIDC issuer at ${url} (keys in memory: its tokens die with it; never use it in production)
 
@@ -33,7 +41,7 @@ A token for "${values.sub}" (scope: ${values.scope}; caches: ${values.caches}; $
 Call the gateway with it:
   curl -s http://localhost:4000/graphql -H "authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"query":"{ serverlessCaches { nodes { serverlessCacheName } } }"}'
 
-Mint other tokens (scope and caches space- or comma-separated; ttl in seconds):
+Mint other tokens (scope, caches and groups space- or comma-separated; ttl in seconds; unset = every scope and cache):
   curl -s '${url}/token?sub=alice&scope=snapshots:read&caches=demo-valkey,demo-r*&ttl=600'
 `);
   const stop = () => void issuer.close().then(() => process.exit(0));
@@ -42,6 +50,6 @@ Mint other tokens (scope and caches space- or comma-separated; ttl in seconds):
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigurationError ? error.message : `The development issuer could not start: ${String(error)}`);
+  console.error(error instanceof ConfigurationError ? error.message : `The development issuer could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof ConfigurationError ? 2 : 1);
 });

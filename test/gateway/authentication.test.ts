@@ -208,6 +208,15 @@ it('never writes a token to the log', async () => {
   expect(log).toContain('authentication refused');
 });
 
+it("mints tokens over the development issuer's /token, with every right unless told otherwise", async () => {
+  const mint = async (query: string) => ((await (await fetch(`${issuer.url}/token${query}`)).json()) as { access_token: string }).access_token;
+  const full = await gateway.graphql<{ createServerlessCacheSnapshot: { __typename: string } }>(CREATE('minted-full'), undefined, bearer(await mint('')));
+  expect(full.body.data?.createServerlessCacheSnapshot.__typename).toBe('CreateServerlessCacheSnapshotSuccess');
+  const reader = await gateway.graphql(CREATE('minted-reader'), undefined, bearer(await mint('?sub=rita&scope=snapshots:read&caches=demo-valkey')));
+  expect(reader.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await fetch(`${issuer.url}/token?ttl=soon`)).status).toBe(400);
+});
+
 describe('an issuer that does not answer', () => {
   it('bounds discovery and the key set together by the one fetch timeout', async () => {
     const stalling = await startStallingServer();
