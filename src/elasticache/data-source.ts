@@ -227,7 +227,8 @@ export class ElastiCacheDataSource {
       }
       if (documentedFaults(operation).includes(error.name) && isFaultName(error.name)) {
         this.options.metrics.recordUpstreamCall(operation, 'fault', seconds());
-        this.logger.info(details, 'AWS answered with a documented fault');
+        // AWS's own message, in full, is for the log only: clients get it redacted (src/elasticache/redact.ts).
+        this.logger.info({ ...details, awsMessage: error.message }, 'AWS answered with a documented fault');
         const fault = buildFault(error.name, subject, {
           awsRequestId: error.$metadata?.requestId ?? null,
           awsMessage: error.message,

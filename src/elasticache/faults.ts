@@ -8,6 +8,7 @@
  * request, so a front end can say "the cache demo-valkey" without parsing text.
  */
 import serviceModel from '../aws/service-model.json';
+import { redactAwsMessage } from './redact';
 import type {
   InvalidParameterCombinationException,
   InvalidParameterValueException,
@@ -92,10 +93,10 @@ const FAULTS: { [N in FaultName]: Builder<N> } = {
   }),
   InvalidParameterValueException: (_subject, { message, awsMessage, field }) => ({
     field: field ?? null,
-    message: message ?? `AWS rejected a value in the request: ${awsMessage ?? 'no detail given'}`,
+    message: message ?? `AWS rejected a value in the request: ${awsMessage === undefined ? 'no detail given' : redactAwsMessage(awsMessage)}`,
   }),
   InvalidParameterCombinationException: (_subject, { message, awsMessage }) => ({
-    message: message ?? `AWS rejected a combination of values in the request: ${awsMessage ?? 'no detail given'}`,
+    message: message ?? `AWS rejected a combination of values in the request: ${awsMessage === undefined ? 'no detail given' : redactAwsMessage(awsMessage)}`,
   }),
 };
 
