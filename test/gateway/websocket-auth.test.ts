@@ -54,6 +54,23 @@ function client(connectionParams?: Record<string, unknown>) {
   return { client: c, closeCode };
 }
 
+/** A client whose socket stays open with no operation running, until the server closes it. */
+function openSocket(httpUrl: string, connectionParams: Record<string, unknown>) {
+  let closed: (code: number) => void = () => undefined;
+  const closeCode = new Promise<number>((resolve) => (closed = resolve));
+  const c = createClient({
+    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams,
+    on: { closed: (event) => closed((event as { code: number }).code) },
+    onNonLazyError: () => undefined,
+  });
+  clients.push(c);
+  return { client: c, closeCode };
+}
+
 async function awsCalls(): Promise<number> {
   return Object.values(await gateway.emulator.calls()).reduce((a, b) => a + b, 0);
 }
@@ -125,19 +142,7 @@ describe('credentials', () => {
   it('closes the socket with 4401 when the token expires', async () => {
     // Accepted within the 5 s clock tolerance, and so good for about two more seconds.
     const token = await issuer.mint({ sub: 'alice', scopes: ['snapshots:read'], caches: ['*'], claims: { exp: Math.floor(Date.now() / 1000) - 3 } });
-    let closed: (code: number) => void = () => undefined;
-    const closeCode = new Promise<number>((resolve) => (closed = resolve));
-    // Not lazy: the socket stays open with no operation running, until the server closes it.
-    const c = createClient({
-      url: `${gateway.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      connectionParams: { authorization: `Bearer ${token}` },
-      on: { closed: (event) => closed((event as { code: number }).code) },
-      onNonLazyError: () => undefined,
-    });
-    clients.push(c);
+    const { client: c, closeCode } = openSocket(gateway.url, { authorization: `Bearer ${token}` });
     const watch = subscribe(c, '{ serverlessCaches { nodes { serverlessCacheName } } }', {});
     await watch.done;
     expect(watch.events).toHaveLength(1);
@@ -202,17 +207,7 @@ describe('the same stages as HTTP', () => {
     const { file: revocable, keys: revocableKeys } = writeApiKeys([{ id: 'doomed', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] }]);
     const own = await startTestGateway({ env: { AUTH_API_KEYS_FILE: revocable } });
     try {
-      let closed: (code: number) => void = () => undefined;
-      const closeCode = new Promise<number>((resolve) => (closed = resolve));
-      const c = createClient({
-        url: `${own.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        connectionParams: { 'x-api-key': revocableKeys.doomed },
-        on: { closed: (event) => closed((event as { code: number }).code) },
-        onNonLazyError: () => undefined,
-      });
+      const { client: c, closeCode } = openSocket(own.url, { 'x-api-key': revocableKeys.doomed });
       await subscribe(c, '{ __typename }', {}).done;
       writeApiKeys([], revocable);
       const before = Object.values(await own.emulator.calls()).reduce((a, b) => a + b, 0);
