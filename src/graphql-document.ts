@@ -19,6 +19,7 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { GraphQLConfig } from './config';
@@ -29,7 +30,13 @@ import type { GraphQLConfig } from './config';
  * needs the operation's variables, so it is applied at admission (src/limits/admission.ts).
  */
 export function validationRules(config: GraphQLConfig): ValidationRule[] {
-  const expose = { exposeLimits: config.exposeLimits };
+  const expose = {
+    exposeLimits: config.exposeLimits,
+    // graphql-armor throws a rejection out of validate() by default, which Apollo answers with a
+    // 500 and graphql-ws with a closed socket; reported instead, it is a validation error like any.
+    propagateOnRejection: false,
+    onReject: [reportRejection],
+  };
   return [
     MaxIntrospectionDepthRule,
     // Fragments add no depth: what costs is how deep the data goes, not how the document is written.
@@ -37,6 +44,11 @@ export function validationRules(config: GraphQLConfig): ValidationRule[] {
     maxAliasesRule({ n: config.maxAliases, allowList: ['__typename'], ...expose }),
     maxDirectivesRule({ n: config.maxDirectives, ...expose }),
   ];
+}
+
+function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
+  // graphql-armor words its rejections "Syntax Error: …", though the syntax was fine.
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { nodes: error.nodes }));
 }
 
 export type CheckedDocument = { document: DocumentNode } | { errors: GraphQLError[] };

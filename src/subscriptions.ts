@@ -19,7 +19,7 @@ import type { Server } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { AuthenticationError, type Authenticator } from './auth/authenticator';
 import { credentialsFromConnectionParams, type PresentedCredentials } from './auth/credentials';
 import { principalKey, type Principal } from './auth/principal';
@@ -120,6 +120,8 @@ export function serveSubscriptions({
           if (error.failure === 'unavailable') ctx.extra.socket.close(TRY_AGAIN_LATER, 'Credentials cannot be checked right now');
           return false;
         }
+        // The client may have gone while its credential was checked: nothing to count or watch.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         const key = principalKey(principal);
         const open = connections.get(key) ?? 0;
         if (open >= limits.connectionsPerPrincipal) {

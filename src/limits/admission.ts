@@ -5,7 +5,7 @@
  * `GRAPHQL_MAX_COST` (a validation failure, HTTP 400), and charges the principal's token bucket:
  * mutations by the number of mutation fields, reads and subscriptions by their cost. Over a bucket,
  * the whole document is refused (`RATE_LIMITED`, HTTP 429 with `Retry-After`), and nothing is
- * taken from it.
+ * taken from it; a document larger than the whole bucket is refused as not retryable.
  */
 import { HeaderMap } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
@@ -50,6 +50,14 @@ export class Admission {
   }
 
   private async charge(key: string, tokens: number, perMinuteLimit: number, what: string): Promise<void> {
+    if (tokens > perMinuteLimit) {
+      // No wait would ever let it through: the caller must split it, not retry it.
+      throw new GatewayError(
+        GatewayErrorCode.RATE_LIMITED,
+        `Rate limit: this document needs ${tokens} ${what}, more than the ${perMinuteLimit} a minute allowed. Split it into smaller documents.`,
+        { retryable: false, http: { status: 429 } },
+      );
+    }
     const result = await this.buckets.take(key, tokens, perMinute(perMinuteLimit), Date.now());
     if (result.taken) return;
     const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));

@@ -13,6 +13,7 @@ import {
   getArgumentValues,
   getNamedType,
   getOperationAST,
+  getVariableValues,
   isCompositeType,
   isInterfaceType,
   isObjectType,
@@ -59,7 +60,11 @@ export function priceOperation(
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  const walk: Walk = { schema, fragments, variables: variables ?? {} };
+  // Variables as execution will see them, defaults included: `first: $n` with `$n: Int = 50` left
+  // out of the request runs with 50, and is priced so. Variables that do not coerce fail the
+  // request anyway; they are priced as sent.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const walk: Walk = { schema, fragments, variables: coerced.coerced ?? variables ?? {} };
   return {
     operation,
     cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()),
