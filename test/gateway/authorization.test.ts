@@ -17,9 +17,10 @@ const { file, keys } = writeApiKeys([
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { AUTH_API_KEYS_FILE: file } });
-  // Snapshots of an allowed and a forbidden cache, interleaved so every page mixes both.
-  for (let i = 0; i < 5; i++) {
+  gateway = await startTestGateway({ env: { AUTH_API_KEYS_FILE: file, EMULATOR_DAILY_SNAPSHOT_QUOTA: '100' } });
+  // Snapshots of an allowed and a forbidden cache, interleaved so every page mixes both, and more
+  // of them than one AWS page holds (50), so the filtered lists cross AWS pages.
+  for (let i = 0; i < 30; i++) {
     for (const cache of ['demo-valkey', 'demo-redis']) {
       const created = await as('admin', CREATE, { n: `${cache}-snap-${i}`, c: cache });
       expect(created.body.data?.createServerlessCacheSnapshot?.__typename).toBe('CreateServerlessCacheSnapshotSuccess');
@@ -164,9 +165,10 @@ describe('reads', () => {
     const selection = 'serverlessCacheSnapshotName serverlessCacheConfiguration { serverlessCacheName }';
     type Snap = { serverlessCacheSnapshotName: string; serverlessCacheConfiguration: { serverlessCacheName: string } };
     const everything = await readAll<Snap>('admin', 'serverlessCacheSnapshots', '', selection, 50);
+    expect(everything.pages.length).toBeGreaterThan(1);
     const expected = everything.items.filter((s) => s.serverlessCacheConfiguration.serverlessCacheName === 'demo-valkey');
     expect(everything.items.length).toBeGreaterThan(expected.length);
-    for (const first of [1, 2, 3]) {
+    for (const first of [1, 7, 50]) {
       const { items, pages } = await readAll<Snap>('valkey-team', 'serverlessCacheSnapshots', '', selection, first);
       expect(items).toEqual(expected);
       // Every page is full except perhaps the last, and the last says nothing follows.
