@@ -88,6 +88,8 @@ export interface DataSourceOptions {
   metrics: GatewayMetrics;
 }
 
+const COMPONENT = { component: 'elasticache' } as const;
+
 export class ElastiCacheDataSource {
   private readonly logger: Logger;
 
@@ -98,12 +100,15 @@ export class ElastiCacheDataSource {
     private readonly gate: UpstreamGate = UNGATED,
     logger?: Logger,
   ) {
-    this.logger = logger ?? options.logger.child({ component: 'elasticache' });
+    this.logger = logger ?? options.logger;
   }
 
-  /** The same door to AWS for one request: calls bounded by its `gate`, logged through its logger. */
+  /**
+   * The same door to AWS for one request: calls bounded by its `gate`, logged through its logger.
+   * (Lines say `component` themselves: a child logger per request costs more than the rare line.)
+   */
   forRequest(gate: UpstreamGate, requestLogger: Logger): ElastiCacheDataSource {
-    return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger.child({ component: 'elasticache' }));
+    return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger);
   }
 
   /** The new snapshot and AWS's request id (for the audit line), or the documented fault AWS answered. */
@@ -205,7 +210,7 @@ export class ElastiCacheDataSource {
       release = await this.gate.acquire(deadline.signal);
     } catch {
       clearTimeout(timer);
-      this.logger.warn({ operation, deadlineMs: this.options.callDeadlineMs }, 'AWS call waited its turn past its deadline');
+      this.logger.warn({ ...COMPONENT, operation, deadlineMs: this.options.callDeadlineMs }, 'AWS call waited its turn past its deadline');
       throw new GatewayError(GatewayErrorCode.UPSTREAM_UNAVAILABLE);
     }
     try {
@@ -228,7 +233,7 @@ export class ElastiCacheDataSource {
       if (documentedFaults(operation).includes(error.name) && isFaultName(error.name)) {
         this.options.metrics.recordUpstreamCall(operation, 'fault', seconds());
         // AWS's own message, in full, is for the log only: clients get it redacted (src/elasticache/redact.ts).
-        this.logger.info({ ...details, awsMessage: error.message }, 'AWS answered with a documented fault');
+        this.logger.info({ ...COMPONENT, ...details, awsMessage: error.message }, 'AWS answered with a documented fault');
         const fault = buildFault(error.name, subject, {
           awsRequestId: error.$metadata?.requestId ?? null,
           awsMessage: error.message,
@@ -237,7 +242,7 @@ export class ElastiCacheDataSource {
       }
       this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
       const code = classifyUpstreamError(caught);
-      this.logger.warn({ ...details, code, err: caught }, 'ElastiCache call failed');
+      this.logger.warn({ ...COMPONENT, ...details, code, err: caught }, 'ElastiCache call failed');
       throw new UpstreamError(code, details.awsRequestId);
     } finally {
       clearTimeout(timer);
@@ -247,7 +252,7 @@ export class ElastiCacheDataSource {
 
   private required<T>(value: T | undefined, operation: ElastiCacheOperation): T {
     if (value === undefined) {
-      this.logger.error({ operation }, 'AWS answered without the expected result');
+      this.logger.error({ ...COMPONENT, operation }, 'AWS answered without the expected result');
       throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
     }
     return value;
@@ -255,7 +260,7 @@ export class ElastiCacheDataSource {
 
   /** A documented fault that the gateway's own request should never have caused. */
   private unexpectedFault(fault: FaultResult): GatewayError {
-    this.logger.error({ fault: fault.__typename, awsRequestId: fault.awsRequestId }, 'unexpected fault from AWS');
+    this.logger.error({ ...COMPONENT, fault: fault.__typename, awsRequestId: fault.awsRequestId }, 'unexpected fault from AWS');
     return new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
   }
 }

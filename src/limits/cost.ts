@@ -20,6 +20,7 @@ import {
   Kind,
   OperationTypeNode,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
@@ -35,8 +36,17 @@ const PER_ITEM_FIELDS = new Set(['edges', 'nodes']);
 interface Walk {
   schema: GraphQLSchema;
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  variables: Record<string, unknown>;
+  /** The request's variables as execution sees them; coerced only when a `first` reads one. */
+  variables(): Record<string, unknown>;
+  /** Set when the price depended on a variable, and so cannot be kept for the document. */
+  readVariables: boolean;
 }
+
+/**
+ * Prices that depend on the document alone, kept per parsed document (Apollo hands the same
+ * DocumentNode for the same query text) and operation name: most operations are priced once.
+ */
+const staticPrices = new WeakMap<DocumentNode, Map<string, PricedOperation>>();
 
 export interface PricedOperation {
   operation: OperationDefinitionNode;
@@ -53,6 +63,8 @@ export function priceOperation(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): PricedOperation | null {
+  const cached = staticPrices.get(document)?.get(operationName ?? '');
+  if (cached !== undefined) return cached;
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
   const rootType = schema.getRootType(operation.operation);
@@ -60,16 +72,27 @@ export function priceOperation(
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  // Variables as execution will see them, defaults included: `first: $n` with `$n: Int = 50` left
-  // out of the request runs with 50, and is priced so. Variables that do not coerce fail the
-  // request anyway; they are priced as sent.
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  const walk: Walk = { schema, fragments, variables: coerced.coerced ?? variables ?? {} };
-  return {
+  let coerced: Record<string, unknown> | undefined;
+  const walk: Walk = {
+    schema,
+    fragments,
+    // As execution will see them, defaults included: `first: $n` with `$n: Int = 50` left out of the
+    // request runs with 50, and is priced so. Variables that do not coerce fail the request anyway;
+    // they are priced as sent.
+    variables: () => (coerced ??= getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced ?? variables ?? {}),
+    readVariables: false,
+  };
+  const priced: PricedOperation = {
     operation,
     cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()),
     mutations: operation.operation === OperationTypeNode.MUTATION ? countFields(walk, operation.selectionSet, new Set()) : 0,
   };
+  if (!walk.readVariables) {
+    const byName = staticPrices.get(document) ?? new Map<string, PricedOperation>();
+    byName.set(operationName ?? '', priced);
+    staticPrices.set(document, byName);
+  }
+  return priced;
 }
 
 function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, fragmentsSeen: ReadonlySet<string>): number {
@@ -85,7 +108,7 @@ function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType
       if (children === undefined || !isCompositeType(childType)) {
         cost += 1;
       } else if (field.args.some((arg) => arg.name === 'first')) {
-        cost += 1 + connectionCost(walk, children, childType, pageSizeOf(field, selection, walk.variables), fragmentsSeen);
+        cost += 1 + connectionCost(walk, children, childType, pageSizeOf(walk, field, selection), fragmentsSeen);
       } else {
         cost += 1 + selectionSetCost(walk, children, childType, fragmentsSeen);
       }
@@ -146,13 +169,17 @@ function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown
 }
 
 /** The page size a connection field asks for, within the schema's bounds. */
-function pageSizeOf(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>): number {
+function pageSizeOf(walk: Walk, field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  const argument = node.arguments?.find((a) => a.name.value === 'first');
   let first: unknown;
-  try {
-    first = getArgumentValues(field, node, variables).first;
-  } catch {
-    // Variables that do not coerce fail the request anyway; price it as the default page.
-    first = undefined;
+  if (argument !== undefined) {
+    if (argument.value.kind === Kind.VARIABLE) walk.readVariables = true;
+    try {
+      first = getArgumentValues(field, node, argument.value.kind === Kind.VARIABLE ? walk.variables() : {}).first;
+    } catch {
+      // Arguments that do not coerce fail the request anyway; price it as the default page.
+      first = undefined;
+    }
   }
   return typeof first === 'number' && Number.isInteger(first) ? Math.min(MAX_PAGE_SIZE, Math.max(1, first)) : DEFAULT_PAGE_SIZE;
 }
