@@ -5,6 +5,7 @@
  * a validated, typed object, so a bad value fails the start with a message naming the variable and
  * the value, instead of surfacing later in a request.
  */
+import proxyaddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 export type Backend = 'embedded' | 'aws';
@@ -225,7 +226,19 @@ const variables = {
   GRAPHQL_MAX_DIRECTIVES: nonNegativeInt.default(50),
   GRAPHQL_MAX_COST: positiveInt.default(2_000),
   GRAPHQL_EXPOSE_LIMITS: bool.default(true),
-  TRUSTED_PROXIES: list.default([]),
+  TRUSTED_PROXIES: list
+    .refine(
+      (entries) => {
+        try {
+          proxyaddr.compile(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'each entry must be an IP address, a CIDR range (10.0.0.0/8), or loopback, linklocal, uniquelocal' },
+    )
+    .default([]),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_READ_COST_PER_MINUTE: positiveInt.default(20_000),
   SUBSCRIPTION_MAX_PER_CONNECTION: positiveInt.default(10),

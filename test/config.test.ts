@@ -54,6 +54,11 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS="https:\/\/a.example\/path"/);
   });
 
+  it('reads trusted proxies as a list, and refuses what is not an address, a range or a known name', () => {
+    expect(loadGatewayConfig({ TRUSTED_PROXIES: '10.0.0.0/8, loopback' }).limits.trustedProxies).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(() => loadGatewayConfig({ TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(/TRUSTED_PROXIES="proxy.example.com"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadGatewayConfig({ PORT: '' }).port).toBe(4000);
   });
