@@ -73,6 +73,22 @@ it('refuses a token signed with an algorithm outside AUTH_JWT_ALGORITHMS, howeve
   }
 });
 
+it('takes the key set from AUTH_JWT_JWKS_URL without asking for a discovery document', async () => {
+  // The issuer's own address never answers: only the key set URL is ever fetched.
+  const silent = await startSilentServer();
+  const direct = await startTestGateway({
+    env: { AUTH_JWT_ISSUER: silent.url, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWT_JWKS_URL: `${issuer.url}/jwks.json`, AUTH_JWKS_TIMEOUT_MS: '5000' },
+  });
+  try {
+    const token = await issuer.mint({ sub: 'alice', ...everything, claims: { iss: silent.url } });
+    expect((await direct.graphql(CACHES, undefined, bearer(token))).status).toBe(200);
+    expect(silent.openConnections()).toBe(0);
+  } finally {
+    await direct.close();
+    await silent.close();
+  }
+});
+
 it('refuses a token from another issuer at once, without asking its own issuer anything', async () => {
   const silent = await startSilentServer();
   const down = await startTestGateway({ env: { AUTH_JWT_ISSUER: `${silent.url}/`, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_TIMEOUT_MS: '5000' } });
