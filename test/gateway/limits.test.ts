@@ -431,19 +431,23 @@ describe('per principal', () => {
   });
 
   describe('over WebSocket', () => {
-    it('refuses a subscription over GRAPHQL_MAX_COST with GRAPHQL_VALIDATION_FAILED, before any AWS call, and keeps the socket', async () => {
-      const { client, connections, closeCodes } = socketClient(gateway, key('ws-cost'));
-      const costly = 'subscription { serverlessCacheSnapshotStatusChanged(name: "watched-1") { serverlessCache { snapshots(first: 50) { nodes { serverlessCacheSnapshotName status } } } } }';
-      const before = await awsCalls(gateway);
-      expect(await refusal(subscribe(client, costly, {}))).toEqual(validationFailure(/cost limit of 100 exceeded, found 153\b/));
-      expect(await awsCalls(gateway)).toBe(before);
-
+    /** The same socket (one connection, never closed) still runs a subscription after the refusal. */
+    async function expectSocketStillServes(client: Client, connections: () => number, closeCodes: number[]) {
       const watch = subscribe<Watched>(client, WATCH, { name: 'watched-1' });
       await watch.received(1);
       expect(statusOf(watch)).toBe('creating');
       watch.unsubscribe();
       expect(connections()).toBe(1);
       expect(closeCodes).toEqual([]);
+    }
+
+    it('refuses a subscription over GRAPHQL_MAX_COST with GRAPHQL_VALIDATION_FAILED, before any AWS call, and keeps the socket', async () => {
+      const { client, connections, closeCodes } = socketClient(gateway, key('ws-cost'));
+      const costly = 'subscription { serverlessCacheSnapshotStatusChanged(name: "watched-1") { serverlessCache { snapshots(first: 50) { nodes { serverlessCacheSnapshotName status } } } } }';
+      const before = await awsCalls(gateway);
+      expect(await refusal(subscribe(client, costly, {}))).toEqual(validationFailure(/cost limit of 100 exceeded, found 153\b/));
+      expect(await awsCalls(gateway)).toBe(before);
+      await expectSocketStillServes(client, connections, closeCodes);
     });
 
     it('refuses a subscription over the read bucket with RATE_LIMITED, before any AWS call, and keeps the socket', async () => {
@@ -457,13 +461,7 @@ describe('per principal', () => {
         { message: expect.any(String), extensions: { code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: expect.any(Number) } },
       ]);
       expect(await awsCalls(gateway)).toBe(before);
-
-      const watch = subscribe<Watched>(client, WATCH, { name: 'watched-1' });
-      await watch.received(1);
-      expect(statusOf(watch)).toBe('creating');
-      watch.unsubscribe();
-      expect(connections()).toBe(1);
-      expect(closeCodes).toEqual([]);
+      await expectSocketStillServes(client, connections, closeCodes);
     });
   });
 
