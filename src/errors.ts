@@ -47,6 +47,11 @@ const MESSAGES: Record<GatewayErrorCode, string> = {
   [GatewayErrorCode.INTERNAL_SERVER_ERROR]: 'Internal server error.',
 };
 
+/** The words a client gets for `code` when nothing more specific is said. */
+export function defaultMessage(code: GatewayErrorCode): string {
+  return MESSAGES[code];
+}
+
 /** An error the gateway raises on purpose: its message and code are written for clients. */
 export class GatewayError extends GraphQLError {
   constructor(

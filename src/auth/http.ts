@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ClientAddress } from '../client-address';
-import { GatewayErrorCode } from '../errors';
+import { defaultMessage, GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { AuthenticationError, type AuthenticationFailure, type Authenticator } from './authenticator';
 import { credentialsFromRawHeaders } from './credentials';
@@ -24,7 +24,7 @@ export const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
   missing: 'Authentication required: send a bearer token (`Authorization: Bearer <token>`) or an API key (`x-api-key`).',
   invalid: 'The credentials presented are not valid. Present one valid bearer token or one API key.',
   expired: 'The token has expired. Get a new one and retry.',
-  unavailable: 'Credentials cannot be checked right now. Please retry in a few seconds.',
+  unavailable: defaultMessage(GatewayErrorCode.AUTHENTICATION_UNAVAILABLE),
 };
 
 /** Seconds a client should wait before retrying when the issuer could not be reached. */
