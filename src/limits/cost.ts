@@ -40,6 +40,13 @@ interface Walk {
   variables(): Record<string, unknown>;
   /** Set when the price depended on a variable, and so cannot be kept for the document. */
   readVariables: boolean;
+  /**
+   * Each named fragment's cost and field count, worked out once: a fragment spreading another
+   * twice, down a chain, would otherwise double the work with every link (a 1 kB document could
+   * hold the event loop for hours). A fragment's price does not depend on where it is spread.
+   */
+  fragmentCosts: Map<string, number>;
+  fragmentCounts: Map<string, number>;
 }
 
 /**
@@ -81,6 +88,8 @@ export function priceOperation(
     // they are priced as sent.
     variables: () => (coerced ??= getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).coerced ?? variables ?? {}),
     readVariables: false,
+    fragmentCosts: new Map(),
+    fragmentCounts: new Map(),
   };
   const priced: PricedOperation = {
     operation,
@@ -113,11 +122,23 @@ function selectionSetCost(walk: Walk, selectionSet: SelectionSetNode, parentType
         cost += 1 + selectionSetCost(walk, children, childType, fragmentsSeen);
       }
     } else {
-      const next = nextSelectionSet(walk, selection, parentType, fragmentsSeen);
-      if (next !== undefined) cost += selectionSetCost(walk, next.selectionSet, next.type, next.fragmentsSeen);
+      cost += memoized(walk.fragmentCosts, selection, () => {
+        const next = nextSelectionSet(walk, selection, parentType, fragmentsSeen);
+        return next === undefined ? 0 : selectionSetCost(walk, next.selectionSet, next.type, next.fragmentsSeen);
+      });
     }
   }
   return cost;
+}
+
+/** A named fragment's figure from `memo`, worked out once; an inline fragment's, every time. */
+function memoized(memo: Map<string, number>, selection: Exclude<SelectionSetNode['selections'][number], { kind: Kind.FIELD }>, work: () => number): number {
+  if (selection.kind === Kind.INLINE_FRAGMENT) return work();
+  const known = memo.get(selection.name.value);
+  if (known !== undefined) return known;
+  const figure = work();
+  memo.set(selection.name.value, figure);
+  return figure;
 }
 
 /** A connection: its per-item fields `first` times, the rest (pageInfo) once. */
@@ -139,8 +160,10 @@ function countFields(walk: Walk, selectionSet: SelectionSetNode, fragmentsSeen: 
     if (selection.kind === Kind.FIELD) {
       if (!selection.name.value.startsWith('__')) count += 1;
     } else {
-      const next = nextSelectionSet(walk, selection, undefined, fragmentsSeen);
-      if (next !== undefined) count += countFields(walk, next.selectionSet, next.fragmentsSeen);
+      count += memoized(walk.fragmentCounts, selection, () => {
+        const next = nextSelectionSet(walk, selection, undefined, fragmentsSeen);
+        return next === undefined ? 0 : countFields(walk, next.selectionSet, next.fragmentsSeen);
+      });
     }
   }
   return count;

@@ -128,3 +128,23 @@ describe('mutations', () => {
     expect(price('subscription { serverlessCacheSnapshotStatusChanged(name: "a") { status } }').mutations).toBe(0);
   });
 });
+
+describe('fragment chains', () => {
+  // Each fragment spreads the next twice: worked out spread by spread, the walk doubles with every
+  // link, and thirty links (about 1 kB) would hold the event loop for hours.
+  const chain = (links: number) =>
+    [
+      'query { ...F0 }',
+      ...Array.from({ length: links }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`),
+      `fragment F${links} on Query { serverlessCaches(first: 1) { pageInfo { hasNextPage } } }`,
+    ].join('\n');
+
+  it('prices each named fragment once, so a doubling chain is priced at once, at what it would run', () => {
+    // 22 links: priced spread by spread, about a minute of blocked event loop, so a regression
+    // fails this test (late) instead of hanging the run.
+    const priced = priceOperation(buildSchema(), parse(chain(22)), undefined, {});
+    // 2^22 spreads of a connection (1) with its pageInfo (1 + 1): the walk never made them.
+    expect(priced?.cost).toBe(2 ** 22 * 3);
+  });
+});
+
