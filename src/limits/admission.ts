@@ -2,8 +2,9 @@
  * Admission: the stage every operation passes after its document is checked and before anything
  * runs, whichever door it came through (Apollo Server's `didResolveOperation` for HTTP, the
  * WebSocket's `onSubscribe`). It prices the operation, refuses one that costs more than
- * `GRAPHQL_MAX_COST` (a validation failure, HTTP 400), and charges the principal's token bucket:
- * mutations by the number of mutation fields, reads and subscriptions by their cost. Over a bucket,
+ * `GRAPHQL_MAX_COST` (a validation failure, HTTP 400), and charges the principal's token buckets:
+ * every operation its cost to the read bucket, and a mutation document also its number of
+ * mutation fields to the mutation bucket, both or neither. Over a bucket,
  * the whole document is refused (`RATE_LIMITED`, HTTP 429 with `Retry-After`), and nothing is
  * taken from it; a document larger than the whole bucket is refused as not retryable.
  */
@@ -42,29 +43,39 @@ export class Admission {
       throw new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } } });
     }
     const who = principalKey(principal);
-    if (priced.mutations > 0) {
-      await this.charge(`mutations:${who}`, priced.mutations, this.limits.mutationsPerMinute, 'mutations');
-    } else {
-      await this.charge(`reads:${who}`, priced.cost, this.limits.readCostPerMinute, 'read cost points');
-    }
+    const limits: Limit[] = [{ key: `reads:${who}`, tokens: priced.cost, perMinute: this.limits.readCostPerMinute, what: 'read cost points' }];
+    // A mutation's result is read too: a mutation document pays for its mutations and its cost.
+    if (priced.mutations > 0) limits.unshift({ key: `mutations:${who}`, tokens: priced.mutations, perMinute: this.limits.mutationsPerMinute, what: 'mutations' });
+    await this.charge(limits);
   }
 
-  private async charge(key: string, tokens: number, perMinuteLimit: number, what: string): Promise<void> {
-    if (tokens > perMinuteLimit) {
+  private async charge(limits: readonly Limit[]): Promise<void> {
+    const tooLarge = limits.find((limit) => limit.tokens > limit.perMinute);
+    if (tooLarge !== undefined) {
       // No wait would ever let it through: the caller must split it, not retry it.
       throw new GatewayError(
         GatewayErrorCode.RATE_LIMITED,
-        `Rate limit: this document needs ${tokens} ${what}, more than the ${perMinuteLimit} a minute allowed. Split it into smaller documents.`,
+        `Rate limit: this document needs ${tooLarge.tokens} ${tooLarge.what}, more than the ${tooLarge.perMinute} a minute allowed. Split it into smaller documents.`,
         { retryable: false, http: { status: 429 } },
       );
     }
-    const result = await this.buckets.take(key, tokens, perMinute(perMinuteLimit), Date.now());
+    const charges = limits.map(({ key, tokens, perMinute: limit }) => ({ key, tokens, shape: perMinute(limit) }));
+    const result = await this.buckets.takeAll(charges, Date.now());
     if (result.taken) return;
     const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new GatewayError(
-      GatewayErrorCode.RATE_LIMITED,
-      `Rate limit: this document needs ${tokens} ${what} and your limit is ${perMinuteLimit} a minute. Retry in ${retryAfterSeconds} s.`,
-      { retryable: true, retryAfterSeconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
-    );
+    const needs = limits.map((limit) => `${limit.tokens} ${limit.what} (your limit: ${limit.perMinute} a minute)`).join(' and ');
+    throw new GatewayError(GatewayErrorCode.RATE_LIMITED, `Rate limit: this document needs ${needs}. Retry in ${retryAfterSeconds} s.`, {
+      retryable: true,
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    });
   }
+}
+
+interface Limit {
+  key: string;
+  tokens: number;
+  perMinute: number;
+  /** What the tokens count, for the message. */
+  what: string;
 }

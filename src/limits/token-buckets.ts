@@ -18,8 +18,17 @@ export interface BucketShape {
 
 export type TakeResult = { taken: true } | { taken: false; retryAfterMs: number };
 
+/** Tokens to take from one bucket. */
+export interface Charge {
+  key: string;
+  tokens: number;
+  shape: BucketShape;
+}
+
 export interface TokenBucketStore {
   take(key: string, tokens: number, shape: BucketShape, nowMs: number): Promise<TakeResult>;
+  /** Takes every charge, or none when any bucket falls short (atomically, in a shared store too). */
+  takeAll(charges: readonly Charge[], nowMs: number): Promise<TakeResult>;
   close(): void;
 }
 
@@ -44,14 +53,24 @@ export class MemoryTokenBucketStore implements TokenBucketStore {
   }
 
   take(key: string, tokens: number, shape: BucketShape, nowMs: number): Promise<TakeResult> {
-    const bucket = this.buckets.get(key);
-    const available = bucket === undefined ? shape.capacity : Math.min(shape.capacity, bucket.tokens + (nowMs - bucket.updatedMs) * shape.refillPerMs);
-    if (available < tokens) {
-      const missing = Math.min(tokens, shape.capacity) - available;
-      return Promise.resolve({ taken: false, retryAfterMs: Math.ceil(missing / shape.refillPerMs) });
-    }
-    const left = available - tokens;
-    this.buckets.set(key, { tokens: left, updatedMs: nowMs, fullAtMs: nowMs + (shape.capacity - left) / shape.refillPerMs });
+    return this.takeAll([{ key, tokens, shape }], nowMs);
+  }
+
+  takeAll(charges: readonly Charge[], nowMs: number): Promise<TakeResult> {
+    const available = charges.map(({ key, shape }) => {
+      const bucket = this.buckets.get(key);
+      return bucket === undefined ? shape.capacity : Math.min(shape.capacity, bucket.tokens + (nowMs - bucket.updatedMs) * shape.refillPerMs);
+    });
+    let retryAfterMs = 0;
+    charges.forEach(({ tokens, shape }, i) => {
+      const missing = Math.min(tokens, shape.capacity) - available[i]!;
+      if (available[i]! < tokens) retryAfterMs = Math.max(retryAfterMs, Math.ceil(missing / shape.refillPerMs));
+    });
+    if (retryAfterMs > 0 || charges.some(({ tokens }, i) => available[i]! < tokens)) return Promise.resolve({ taken: false, retryAfterMs });
+    charges.forEach(({ key, tokens, shape }, i) => {
+      const left = available[i]! - tokens;
+      this.buckets.set(key, { tokens: left, updatedMs: nowMs, fullAtMs: nowMs + (shape.capacity - left) / shape.refillPerMs });
+    });
     return Promise.resolve({ taken: true });
   }
 

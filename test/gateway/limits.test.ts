@@ -308,7 +308,7 @@ describe('with GRAPHQL_EXPOSE_LIMITS=false and METRICS_PORT=off', () => {
 });
 
 describe('per principal', () => {
-  const PRINCIPALS = ['setup', 'writer-a', 'writer-b', 'writer-c', 'observer', 'reader-a', 'reader-b', 'ws-cost', 'ws-rate', 'subs', 'burst', 'sockets-a', 'sockets-b', 'big'];
+  const PRINCIPALS = ['setup', 'writer-a', 'writer-b', 'writer-c', 'mut-reader', 'observer', 'reader-a', 'reader-b', 'ws-cost', 'ws-rate', 'subs', 'burst', 'sockets-a', 'sockets-b', 'big'];
   const { file, keys } = writeApiKeys(PRINCIPALS.map((id) => ({ id, scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] })));
   const key = (id: string) => ({ 'x-api-key': keys[id]! });
 
@@ -427,6 +427,19 @@ describe('per principal', () => {
 
     it("never counts one principal's reads against another", async () => {
       for (let i = 0; i < 2; i++) expect((await as('reader-b', READ)).status).toBe(200);
+    });
+
+    it('charges a mutation document what its result reads, too, and takes from neither bucket when one falls short', async () => {
+      for (let i = 0; i < 2; i++) expect((await as('mut-reader', READ)).status).toBe(200);
+      // 18 read points left; this one mutation reads a page of ten snapshots back (cost 24).
+      const dear = `mutation { createServerlessCacheSnapshot(input: {serverlessCacheSnapshotName: "rl-m-0", serverlessCacheName: "demo-redis"}) {
+        ... on CreateServerlessCacheSnapshotSuccess { serverlessCacheSnapshot { serverlessCache { snapshots(first: 10) { nodes { status } } } } } } }`;
+      const before = await awsCalls(gateway);
+      retryAfterOf(await as('mut-reader', dear));
+      expect(await awsCalls(gateway)).toBe(before);
+      // Its mutation token was not spent either: three cheap mutations still pass.
+      const cheap = await as('mut-reader', creates(['rl-m-1', 'rl-m-2', 'rl-m-3']));
+      expect(cheap.body.errors).toBeUndefined();
     });
   });
 

@@ -82,3 +82,12 @@ it('forgets buckets once they are full again, so memory follows active callers o
     swept.close();
   }
 });
+
+it('takes from several buckets together or from none, saying when all will hold enough', async () => {
+  const shape = perMinute(60);
+  expect(await store.take('a', 55, shape, 0)).toEqual({ taken: true });
+  // b could pay, a cannot: neither is charged.
+  expect(await store.takeAll([{ key: 'b', tokens: 10, shape }, { key: 'a', tokens: 10, shape }], 0)).toEqual({ taken: false, retryAfterMs: 5_000 });
+  expect(await store.take('b', 60, shape, 0)).toEqual({ taken: true });
+  expect(await store.takeAll([{ key: 'a', tokens: 10, shape }, { key: 'c', tokens: 10, shape }], 5_000)).toEqual({ taken: true });
+});
