@@ -3,7 +3,8 @@
  * the items of a list field (a Relay connection's `edges` and `nodes`) cost as many times as its
  * `first` asks for (default 20, at most 50, the schema's own bounds), so nested lists are priced as
  * what they fan out to. `pageInfo` and other fields of a connection are paid once; `__typename` and
- * introspection fields are free (introspection has its own depth rule).
+ * introspection fields are free (introspection has its own depth rule). A subscription field also
+ * pays `SUBSCRIPTION_START_COST` for the poll it starts.
  *
  * graphql-armor's cost rule weighs fields by depth, not by `first`; graphql-query-complexity's
  * estimators see a field's own arguments but not its parent's, so neither can price a connection's
@@ -29,6 +30,12 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/connection';
+
+/**
+ * What starting a subscription costs on top of its fields: it starts (or joins) a poll whose first
+ * describe is an AWS call, so a caller subscribing to names over and over pays for those calls.
+ */
+export const SUBSCRIPTION_START_COST = 10;
 
 /** The fields of a connection that repeat once per item. */
 const PER_ITEM_FIELDS = new Set(['edges', 'nodes']);
@@ -91,9 +98,10 @@ export function priceOperation(
     fragmentCosts: new Map(),
     fragmentCounts: new Map(),
   };
+  const starts = operation.operation === OperationTypeNode.SUBSCRIPTION ? countFields(walk, operation.selectionSet, new Set()) : 0;
   const priced: PricedOperation = {
     operation,
-    cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()),
+    cost: selectionSetCost(walk, operation.selectionSet, rootType, new Set()) + starts * SUBSCRIPTION_START_COST,
     mutations: operation.operation === OperationTypeNode.MUTATION ? countFields(walk, operation.selectionSet, new Set()) : 0,
   };
   if (!walk.readVariables) {

@@ -308,7 +308,7 @@ describe('with GRAPHQL_EXPOSE_LIMITS=false and METRICS_PORT=off', () => {
 });
 
 describe('per principal', () => {
-  const PRINCIPALS = ['setup', 'writer-a', 'writer-b', 'writer-c', 'mut-reader', 'observer', 'reader-a', 'reader-b', 'ws-cost', 'ws-rate', 'subs', 'burst', 'sockets-a', 'sockets-b', 'big'];
+  const PRINCIPALS = ['setup', 'writer-a', 'writer-b', 'writer-c', 'mut-reader', 'churn', 'observer', 'reader-a', 'reader-b', 'ws-cost', 'ws-rate', 'subs', 'burst', 'sockets-a', 'sockets-b', 'big'];
   const { file, keys } = writeApiKeys(PRINCIPALS.map((id) => ({ id, scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] })));
   const key = (id: string) => ({ 'x-api-key': keys[id]! });
 
@@ -458,7 +458,7 @@ describe('per principal', () => {
       const { client, connections, closeCodes } = socketClient(gateway, key('ws-cost'));
       const costly = 'subscription { serverlessCacheSnapshotStatusChanged(name: "watched-1") { serverlessCache { snapshots(first: 50) { nodes { serverlessCacheSnapshotName status } } } } }';
       const before = await awsCalls(gateway);
-      expect(await refusal(subscribe(client, costly, {}))).toEqual(validationFailure(/cost limit of 100 exceeded, found 153\b/));
+      expect(await refusal(subscribe(client, costly, {}))).toEqual(validationFailure(/cost limit of 100 exceeded, found 163\b/));
       expect(await awsCalls(gateway)).toBe(before);
       await expectSocketStillServes(client, connections, closeCodes);
     });
@@ -467,7 +467,7 @@ describe('per principal', () => {
       // 42 of 60 points spent over HTTP: the bucket is the principal's, whatever the door.
       for (let i = 0; i < 2; i++) expect((await as('ws-rate', READ)).status).toBe(200);
       const { client, connections, closeCodes } = socketClient(gateway, key('ws-rate'));
-      // Cost 23: under GRAPHQL_MAX_COST, over the 18 points left.
+      // Cost 33 (23 for its fields, 10 to start a poll): under GRAPHQL_MAX_COST, over the 18 points left.
       const dear = 'subscription { serverlessCacheSnapshotStatusChanged(name: "watched-1") { serverlessCache { snapshots(first: 10) { nodes { status } } } } }';
       const before = await awsCalls(gateway);
       expect(await refusal(subscribe(client, dear, {}))).toEqual([
@@ -475,6 +475,21 @@ describe('per principal', () => {
       ]);
       expect(await awsCalls(gateway)).toBe(before);
       await expectSocketStillServes(client, connections, closeCodes);
+    });
+  });
+
+  describe('subscription churn', () => {
+    it('charges each subscription start, so subscribing to names over and over runs out of budget, not AWS', async () => {
+      const { client } = socketClient(gateway, key('churn'));
+      const before = (await gateway.emulator.calls()).DescribeServerlessCacheSnapshots ?? 0;
+      // 60 points a minute, 13 a start (3 for its fields, 10 for the poll): four starts, then refusals.
+      const codes: unknown[] = [];
+      for (let i = 0; i < 8; i++) {
+        const errors = (await refusal(subscribe(client, WATCH, { name: `churn-missing-${i}` }))) as ErrorShape[];
+        codes.push(errors[0]?.extensions?.code);
+      }
+      expect(codes).toEqual([...Array(4).fill('BAD_USER_INPUT'), ...Array(4).fill('RATE_LIMITED')]);
+      expect(((await gateway.emulator.calls()).DescribeServerlessCacheSnapshots ?? 0) - before).toBe(4);
     });
   });
 

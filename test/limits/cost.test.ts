@@ -6,7 +6,7 @@
  * field, aliases and fragments included, for the mutation rate limit.
  */
 import { parse } from 'graphql';
-import { priceOperation, type PricedOperation } from '../../src/limits/cost';
+import { priceOperation, SUBSCRIPTION_START_COST, type PricedOperation } from '../../src/limits/cost';
 import { buildSchema } from '../../src/schema';
 
 const schema = buildSchema();
@@ -148,3 +148,7 @@ describe('fragment chains', () => {
   });
 });
 
+it('charges a subscription field for the poll it starts', () => {
+  const priced = priceOperation(buildSchema(), parse('subscription { serverlessCacheSnapshotStatusChanged(name: "a") { status } }'), undefined, {});
+  expect(priced?.cost).toBe(2 + SUBSCRIPTION_START_COST);
+});
