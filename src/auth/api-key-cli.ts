@@ -5,19 +5,13 @@
  * `AUTH_API_KEYS_FILE` names; with `--file PATH` the entry is added to that file, which is checked
  * as the gateway will read it. A running gateway picks the change up on SIGHUP.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { generateApiKey, hashApiKey } from './api-keys';
-import { apiKeyEntries, PolicyFileError, readPolicyFile } from './policy-files';
+import { apiKeyEntries, parsePolicy, readPolicyFile } from './policy-files';
 
 const USAGE = "usage: npm run api-key -- --id NAME --scopes snapshots:read[,snapshots:write] --caches 'PATTERN[,PATTERN]' [--file keys.json]";
-
-async function fileExists(file: string): Promise<boolean> {
-  return readFile(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(error)),
-  );
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,15 +20,16 @@ async function main(): Promise<void> {
   if (values.id === undefined || values.scopes === undefined || values.caches === undefined) throw new Error(USAGE);
   const split = (list: string) => list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const key = generateApiKey();
-  const parsed = apiKeyEntries.safeParse([{ id: values.id, sha256: hashApiKey(key), scopes: split(values.scopes), caches: split(values.caches) }]);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.slice(1).join('.')}: ${i.message}`).join('; '));
-  const entry = parsed.data[0]!;
+  // Checked as the gateway will read it, alone and then with the file's other entries.
+  const [entry] = parsePolicy('the new entry', apiKeyEntries, [
+    { id: values.id, sha256: hashApiKey(key), scopes: split(values.scopes), caches: split(values.caches) },
+  ]);
+  if (entry === undefined) throw new Error(USAGE);
 
   if (values.file !== undefined) {
-    const existing = (await fileExists(values.file)) ? await readPolicyFile(values.file, apiKeyEntries) : [];
-    const updated = apiKeyEntries.safeParse([...existing, entry]);
-    if (!updated.success) throw new PolicyFileError(values.file, updated.error.issues.map((i) => i.message).join('; '));
-    await writeFile(values.file, `${JSON.stringify(updated.data, null, 2)}\n`, { mode: 0o600 });
+    const existing = existsSync(values.file) ? await readPolicyFile(values.file, apiKeyEntries) : [];
+    const updated = parsePolicy(values.file, apiKeyEntries, [...existing, entry]);
+    await writeFile(values.file, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
   }
 
   console.log(`API key for "${entry.id}" (shown this once: put it in the service's secret store now):

@@ -9,8 +9,6 @@
 export class CachePatterns {
   /** Every cache (`*`). */
   static readonly ALL = new CachePatterns(['*']);
-  /** No cache at all. */
-  static readonly NONE = new CachePatterns([]);
 
   private readonly lowerCase: readonly string[];
   /** True when some pattern is `*` alone (or `**`...): no name is outside. */

@@ -55,6 +55,16 @@ export class PolicyFileError extends Error {
   }
 }
 
+/** `json` checked against `schema`; a `PolicyFileError` naming `file` and each entry at fault otherwise. */
+export function parsePolicy<T>(file: string, schema: z.ZodType<T>, json: unknown): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? `[${i.path.join('].[')}]` : 'the file'}: ${i.message}`);
+    throw new PolicyFileError(file, problems.join('; '));
+  }
+  return parsed.data;
+}
+
 export async function readPolicyFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   let text: string;
   try {
@@ -68,10 +78,5 @@ export async function readPolicyFile<T>(file: string, schema: z.ZodType<T>): Pro
   } catch {
     throw new PolicyFileError(file, 'is not valid JSON');
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? `[${i.path.join('].[')}]` : 'the file'}: ${i.message}`);
-    throw new PolicyFileError(file, problems.join('; '));
-  }
-  return parsed.data;
+  return parsePolicy(file, schema, json);
 }

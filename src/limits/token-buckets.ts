@@ -26,7 +26,6 @@ export interface Charge {
 }
 
 export interface TokenBucketStore {
-  take(key: string, tokens: number, shape: BucketShape, nowMs: number): Promise<TakeResult>;
   /** Takes every charge, or none when any bucket falls short (atomically, in a shared store too). */
   takeAll(charges: readonly Charge[], nowMs: number): Promise<TakeResult>;
   close(): void;
@@ -52,6 +51,7 @@ export class MemoryTokenBucketStore implements TokenBucketStore {
     this.sweeper = setInterval(() => this.sweep(Date.now()), sweepEveryMs).unref();
   }
 
+  /** One charge: `takeAll` of one. */
   take(key: string, tokens: number, shape: BucketShape, nowMs: number): Promise<TakeResult> {
     return this.takeAll([{ key, tokens, shape }], nowMs);
   }

@@ -38,11 +38,7 @@ export class SnapshotService {
     };
     try {
       const { result, awsRequestId } = await this.createAuthorized(request);
-      auditMutation(this.logger, {
-        ...audit,
-        outcome: result.__typename,
-        awsRequestId: awsRequestId ?? ('awsRequestId' in result ? (result.awsRequestId ?? null) : null),
-      });
+      auditMutation(this.logger, { ...audit, outcome: result.__typename, awsRequestId });
       return result;
     } catch (error) {
       const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
@@ -51,14 +47,15 @@ export class SnapshotService {
     }
   }
 
-  private async createAuthorized(request: CreateSnapshotRequest): Promise<{ result: CreateSnapshotResult; awsRequestId?: string }> {
+  /** The result, and AWS's request id when AWS answered (null when the gateway answered itself). */
+  private async createAuthorized(request: CreateSnapshotRequest): Promise<{ result: CreateSnapshotResult; awsRequestId: string | null }> {
     this.authorization.assertMayWrite(request.serverlessCacheName);
     const invalid = validateCreateSnapshotRequest(request);
-    if (invalid) return { result: invalid };
+    if (invalid) return { result: invalid, awsRequestId: null };
     const created = await this.elasticache.createServerlessCacheSnapshot(request);
-    if ('__typename' in created) return { result: created };
+    if ('__typename' in created) return { result: created, awsRequestId: created.awsRequestId ?? null };
     return {
-      awsRequestId: created.awsRequestId,
+      awsRequestId: created.awsRequestId ?? null,
       result: {
         __typename: 'CreateServerlessCacheSnapshotSuccess',
         serverlessCacheSnapshot: created.serverlessCacheSnapshot,

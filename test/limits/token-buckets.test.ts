@@ -3,7 +3,7 @@
  * and takes nothing, the refusal says exactly when enough tokens will be back, buckets refill
  * continuously up to their capacity, each key has its own bucket, and full buckets are forgotten.
  */
-import { MemoryTokenBucketStore, perMinute, type TokenBucketStore } from '../../src/limits/token-buckets';
+import { MemoryTokenBucketStore, perMinute } from '../../src/limits/token-buckets';
 
 let store: MemoryTokenBucketStore;
 beforeEach(() => {
@@ -16,7 +16,7 @@ afterEach(() => {
 
 // Three a minute: one token back every 20 s.
 const THREE_A_MINUTE = perMinute(3);
-const take = (s: TokenBucketStore, key: string, tokens: number, nowMs: number) => s.take(key, tokens, THREE_A_MINUTE, nowMs);
+const take = (s: MemoryTokenBucketStore, key: string, tokens: number, nowMs: number) => s.take(key, tokens, THREE_A_MINUTE, nowMs);
 
 it('refills a minute-bucket at its capacity per minute', () => {
   expect(perMinute(60)).toEqual({ capacity: 60, refillPerMs: 60 / 60_000 });
