@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import type { DevIssuer } from '../../src/dev-issuer/issuer';
 import { AUDIENCE, rawGraphQL, startIssuer, startSilentServer, startStallingServer, writeApiKeys } from '../support/auth';
 import { startTestGateway, type TestGateway } from '../support/gateway';
@@ -34,6 +34,11 @@ const everything = { scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
+
+/** A token with every right claimed, valid in every claim, signed with a key the issuer did not use. */
+function signedElsewhere(header: { alg: string; kid: string }, key: Uint8Array | KeyLike): Promise<string> {
+  return new SignJWT({ ...everything }).setProtectedHeader(header).setIssuer(issuer.url).setAudience(AUDIENCE).setSubject('mallory').setExpirationTime('10m').sign(key);
+}
 
 async function awsCalls(): Promise<number> {
   return Object.values(await gateway.emulator.calls()).reduce((a, b) => a + b, 0);
@@ -149,26 +154,12 @@ it('refuses an unsigned token (alg: none)', async () => {
 it('refuses an HMAC token signed with the public key as its secret', async () => {
   const jwks = (await (await fetch(`${issuer.url}/jwks.json`)).json()) as { keys: unknown[] };
   const secret = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
-  const token = await new SignJWT({ ...everything })
-    .setProtectedHeader({ alg: 'HS256', kid: issuer.currentKeyId })
-    .setIssuer(issuer.url)
-    .setAudience(AUDIENCE)
-    .setSubject('mallory')
-    .setExpirationTime('10m')
-    .sign(secret);
-  await expectUnauthenticated(bearer(token));
+  await expectUnauthenticated(bearer(await signedElsewhere({ alg: 'HS256', kid: issuer.currentKeyId }, secret)));
 });
 
 it('refuses a token signed by a key the issuer does not publish (unknown kid)', async () => {
   const { privateKey } = await generateKeyPair('ES256');
-  const token = await new SignJWT({ ...everything })
-    .setProtectedHeader({ alg: 'ES256', kid: randomUUID() })
-    .setIssuer(issuer.url)
-    .setAudience(AUDIENCE)
-    .setSubject('mallory')
-    .setExpirationTime('10m')
-    .sign(privateKey);
-  await expectUnauthenticated(bearer(token));
+  await expectUnauthenticated(bearer(await signedElsewhere({ alg: 'ES256', kid: randomUUID() }, privateKey)));
 });
 
 it('refuses a token whose signature does not match its content', async () => {
