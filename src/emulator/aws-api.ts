@@ -3,7 +3,9 @@
  *
  * Order of work for a request: decode the parameters; require `Action` and count the call; check
  * `Version` and that the Action is implemented; apply a pending fault injection; run the operation.
- * Malformed requests are therefore counted but never consume an injection.
+ * Malformed requests are therefore counted but never consume an injection. An `afterOperation`
+ * injection is taken at the same point but applied once the operation has run (and persisted), so
+ * its state change is kept while the client gets a dropped connection or an error instead.
  *
  * SigV4 signatures are not verified (the emulator has no secret to check them against) and
  * nothing depends on header or parameter order.
@@ -15,10 +17,10 @@ import type { Logger } from '../logger';
 import { API_VERSION, AwsError, internalFailure, invalidAction, invalidParameterValue, isModeledOperation, missingAction, missingParameter } from './faults';
 import { FormError, FormParams } from './form';
 import { charset, mediaType, send } from './http';
-import type { CallCounter, FaultInjector } from './injections';
-import { IMPLEMENTED_ACTIONS, OPERATIONS } from './operations';
+import type { CallCounter, FaultInjection, FaultInjector } from './injections';
+import { IMPLEMENTED_ACTIONS, OPERATIONS, type Operation } from './operations';
 import type { EmulatorStore } from './store';
-import { errorDocument, isXmlSafe, successDocument } from './xml';
+import { errorDocument, isXmlSafe, successDocument, type XmlObject } from './xml';
 
 export interface AwsApiDeps {
   config: EmulatorConfig;
@@ -48,6 +50,10 @@ export function sendAwsError(res: ServerResponse, error: AwsError, requestId: st
   send(res, error.httpStatus, 'text/xml', errorDocument(error, requestId), { 'x-amzn-RequestId': requestId, ...headers });
 }
 
+function injectedError(fault: NonNullable<FaultInjection['fault']>): AwsError {
+  return new AwsError(fault.code, fault.status, fault.message, fault.type);
+}
+
 export class AwsApi {
   constructor(private readonly deps: AwsApiDeps) {}
 
@@ -75,28 +81,24 @@ export class AwsApi {
 
       const injection = this.deps.injector.take(action);
       if (injection !== undefined) {
-        this.deps.logger.debug({ requestId, action, injection: injection.id }, 'applying injected fault');
-        if (injection.delayMs > 0) await delay(injection.delayMs, undefined, { signal: this.deps.shutdown });
-        if (injection.dropConnection) {
-          req.socket.destroy();
-          return;
+        this.deps.logger.debug({ requestId, action, injection: injection.id, afterOperation: injection.afterOperation }, 'applying injected fault');
+      }
+      if (injection !== undefined && !injection.afterOperation && (await this.inject(injection, req))) return;
+
+      const run = this.run(operation, params);
+      if (injection?.afterOperation === true) {
+        // The lost answer replaces whatever the operation answered, its own faults included: the
+        // client learns nothing either way, which is the point of the injection.
+        try {
+          await run;
+        } catch (err) {
+          if (err instanceof AwsError) this.deps.logger.debug({ requestId, action, code: err.code }, 'answer lost by injection');
+          else this.deps.logger.error({ err, requestId, action }, 'aws request failed unexpectedly; its answer is lost by injection');
         }
-        if (injection.fault !== undefined) {
-          const { code, status, message, type } = injection.fault;
-          throw new AwsError(code, status, message, type);
-        }
+        if (await this.inject(injection, req)) return;
       }
 
-      const nowMs = this.deps.clock();
-      const result = await operation(params, {
-        store: this.deps.store,
-        region: this.deps.config.region,
-        snapshotAvailableAfterMs: this.deps.config.snapshotAvailableAfterMs,
-        dailySnapshotQuotaPerCache: this.deps.config.dailySnapshotQuotaPerCache,
-        nowMs,
-        persist: this.deps.persist,
-      });
-      send(res, 200, 'text/xml', successDocument(action, result, requestId), { 'x-amzn-RequestId': requestId });
+      send(res, 200, 'text/xml', successDocument(action, await run, requestId), { 'x-amzn-RequestId': requestId });
       this.deps.logger.debug({ requestId, action, status: 200, ms: this.deps.clock() - started }, 'aws request');
     } catch (err) {
       if (err instanceof Error && err.name === 'AbortError') {
@@ -109,6 +111,34 @@ export class AwsApi {
       sendAwsError(res, error, requestId);
       this.deps.logger.debug({ requestId, action, status: error.httpStatus, code: error.code, ms: this.deps.clock() - started }, 'aws request');
     }
+  }
+
+  /**
+   * Waits the injected delay, then drops the connection (true) or throws the injected fault; false
+   * when the injection is a delay only and the request goes on.
+   */
+  private async inject(injection: FaultInjection, req: IncomingMessage): Promise<boolean> {
+    if (injection.delayMs > 0) await delay(injection.delayMs, undefined, { signal: this.deps.shutdown });
+    if (injection.dropConnection) {
+      // Nothing has been written at this point, so the client receives no bytes at all, as when a
+      // connection dies in transit.
+      req.socket.destroy();
+      return true;
+    }
+    if (injection.fault !== undefined) throw injectedError(injection.fault);
+    return false;
+  }
+
+  // Async so that an operation throwing synchronously rejects like one that fails after an await.
+  private async run(operation: Operation, params: FormParams): Promise<XmlObject> {
+    return operation(params, {
+      store: this.deps.store,
+      region: this.deps.config.region,
+      snapshotAvailableAfterMs: this.deps.config.snapshotAvailableAfterMs,
+      dailySnapshotQuotaPerCache: this.deps.config.dailySnapshotQuotaPerCache,
+      nowMs: this.deps.clock(),
+      persist: this.deps.persist,
+    });
   }
 
   /** Parameters from the query string and, for POST, the form body. Throws `AwsError`s. */

@@ -1,6 +1,7 @@
 /**
  * Fault injection and call counting for the admin API. Pure state, no HTTP: the AWS endpoint asks
- * `take(action)` before running an operation, and the admin endpoint adds and clears injections.
+ * `take(action)` before running an operation (and, for an `afterOperation` injection, applies it
+ * once the operation has run), and the admin endpoint adds and clears injections.
  */
 import { z } from 'zod';
 import { findModeledFault, type ErrorType } from './faults';
@@ -15,6 +16,13 @@ export interface FaultInjection {
   remaining: number;
   delayMs: number;
   dropConnection: boolean;
+  /** Chance (0 < p ≤ 1) that a matching request is affected; only affected requests use up `times`. */
+  probability: number;
+  /**
+   * Run the operation and keep its state change, then drop the connection or answer the fault in
+   * place of the real answer: AWS accepted the request but the client never heard.
+   */
+  afterOperation: boolean;
   fault?: { code: string; status: number; type: ErrorType; message: string };
 }
 
@@ -42,6 +50,8 @@ export function faultInjectionSchema(actions: readonly string[]) {
       times: z.int().min(1).max(1_000_000).default(1),
       delayMs: z.int().min(0).max(MAX_DELAY_MS).optional(),
       dropConnection: z.boolean().default(false),
+      probability: z.number().gt(0).lte(1).default(1),
+      afterOperation: z.boolean().default(false),
     })
     .superRefine((b, ctx) => {
       if (b.code === undefined && b.delayMs === undefined && !b.dropConnection) {
@@ -55,12 +65,26 @@ export function faultInjectionSchema(actions: readonly string[]) {
       } else if (b.status === undefined && findModeledFault(b.code) === undefined) {
         ctx.addIssue({ code: 'custom', path: ['status'], message: `required for code ${b.code}, which is not a modeled ElastiCache fault` });
       }
+      // A delay alone after the operation would just be a slow success, which delayMs already gives.
+      if (b.afterOperation && b.code === undefined && !b.dropConnection) {
+        ctx.addIssue({ code: 'custom', path: ['afterOperation'], message: 'requires dropConnection or code: the answer the operation gave is replaced by one of them' });
+      }
     });
+}
+
+export interface FaultInjectorDeps {
+  /** Uniform in [0, 1), like Math.random; injectable so tests of `probability` are deterministic. */
+  random?: () => number;
 }
 
 export class FaultInjector {
   private queue: FaultInjection[] = [];
   private nextId = 1;
+  private readonly random: () => number;
+
+  constructor(deps: FaultInjectorDeps = {}) {
+    this.random = deps.random ?? Math.random;
+  }
 
   add(request: FaultInjectionRequest): FaultInjection {
     const injection: FaultInjection = {
@@ -70,6 +94,8 @@ export class FaultInjector {
       remaining: request.times,
       delayMs: request.delayMs ?? 0,
       dropConnection: request.dropConnection,
+      probability: request.probability,
+      afterOperation: request.afterOperation,
     };
     if (request.code !== undefined) {
       const modeled = findModeledFault(request.code);
@@ -86,14 +112,23 @@ export class FaultInjector {
     return structuredClone(injection);
   }
 
-  /** Consumes one use of the oldest injection matching `action` (FIFO), if any. */
+  /**
+   * The injection to apply to one request for `action`, if any, with one of its uses consumed.
+   * Matching injections get their chance oldest first and the first that fires wins, so several
+   * low-probability kinds of failure can be queued side by side without one starving the others
+   * of uses: the ones that did not fire keep theirs.
+   */
   take(action: string): FaultInjection | undefined {
-    const i = this.queue.findIndex((inj) => inj.action === '*' || inj.action === action);
-    const injection = this.queue[i];
-    if (injection === undefined) return undefined;
-    injection.remaining--;
-    if (injection.remaining === 0) this.queue.splice(i, 1);
-    return structuredClone(injection);
+    for (let i = 0; i < this.queue.length; i++) {
+      const injection = this.queue[i];
+      if (injection === undefined || (injection.action !== '*' && injection.action !== action)) continue;
+      // A certain injection draws nothing, so a scripted random source only scripts the uncertain ones.
+      if (injection.probability < 1 && !(this.random() < injection.probability)) continue;
+      injection.remaining--;
+      if (injection.remaining === 0) this.queue.splice(i, 1);
+      return structuredClone(injection);
+    }
+    return undefined;
   }
 
   list(): FaultInjection[] {

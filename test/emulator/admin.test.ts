@@ -29,10 +29,12 @@ describe('POST /_emulator/faults', () => {
         remaining: 2,
         delayMs: 0,
         dropConnection: false,
+        probability: 1,
+        afterOperation: false,
         fault: { code: 'InvalidParameterCombination', status: 400, type: 'Sender', message: 'Two or more incompatible parameters were specified.' },
       },
     });
-    expect((await adminCall<unknown[]>(env.emulator.url, 'GET', '/faults')).body).toHaveLength(1);
+    expect((await adminCall<unknown[]>(env.emulator.url, 'GET', '/faults')).body).toEqual([reply.body]);
   });
 
   it('answers a modeled fault by shape name or wire code with its modeled code and status', async () => {

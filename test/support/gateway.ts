@@ -24,6 +24,10 @@ export interface FaultInjection {
   times?: number;
   delayMs?: number;
   dropConnection?: boolean;
+  /** 0 < p ≤ 1 (default 1): chance that a matching request is affected; `times` counts only those. */
+  probability?: number;
+  /** Run the operation and keep its change, then drop the connection or answer `code`: a lost answer. */
+  afterOperation?: boolean;
 }
 
 export interface TestGateway {
