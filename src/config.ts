@@ -105,6 +105,11 @@ export interface ReadConfig {
   cacheListingThreshold: number;
 }
 
+export interface IdempotencyConfig {
+  /** Idempotency records one process keeps (24 h each); the oldest are forgotten first beyond this. */
+  maxRecords: number;
+}
+
 export interface SubscriptionConfig {
   /** First interval between two polls of a watched snapshot. */
   pollIntervalMs: number;
@@ -158,6 +163,7 @@ export interface GatewayConfig {
   upstream: UpstreamConfig;
   graphql: GraphQLConfig;
   reads: ReadConfig;
+  idempotency: IdempotencyConfig;
   subscriptions: SubscriptionConfig;
   auth: AuthConfig;
   limits: LimitsConfig;
@@ -249,6 +255,7 @@ const variables = {
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   UPSTREAM_BATCHING: bool.default(true),
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
+  IDEMPOTENCY_MAX_RECORDS: positiveInt.default(10_000),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
   SUBSCRIPTION_POLL_MAX_INTERVAL_MS: positiveInt.default(30_000),
   AUTH_JWT_ISSUER: url.optional(),
@@ -370,6 +377,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       batching: v.UPSTREAM_BATCHING,
       cacheListingThreshold: v.UPSTREAM_CACHE_LISTING_THRESHOLD,
     },
+    idempotency: { maxRecords: v.IDEMPOTENCY_MAX_RECORDS },
     subscriptions: {
       pollIntervalMs: v.SUBSCRIPTION_POLL_INTERVAL_MS,
       maxPollIntervalMs: v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS,

@@ -12,7 +12,8 @@ import type { ElastiCacheDataSource } from './elasticache/data-source';
 import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
-import { SnapshotService } from './snapshots/service';
+import { SnapshotCreation } from './snapshots/creation';
+import { SnapshotService, type IdempotentCreates } from './snapshots/service';
 import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
 export interface GatewayContext {
@@ -38,14 +39,23 @@ export interface ContextDependencies {
   reads: ReadConfig;
   snapshotStatus: SnapshotStatusWatcher;
   upstreamConcurrency: UpstreamConcurrency;
+  idempotentCreates: IdempotentCreates;
 }
 
 export type ContextFactory = (request: RequestIdentity) => GatewayContext;
 
-export function createContextFactory({ logger, elasticache: shared, reads, snapshotStatus, upstreamConcurrency }: ContextDependencies): ContextFactory {
+export function createContextFactory({
+  logger,
+  elasticache: shared,
+  reads,
+  snapshotStatus,
+  upstreamConcurrency,
+  idempotentCreates,
+}: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
     const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
-    const elasticache = shared.forRequest(upstreamConcurrency.gateFor(principalKey(principal)), requestLogger);
+    const caller = principalKey(principal);
+    const elasticache = shared.forRequest(upstreamConcurrency.gateFor(caller), requestLogger);
     const loaders = createLoaders(elasticache, reads);
     const authorization = new Authorization(principal);
     return {
@@ -53,7 +63,16 @@ export function createContextFactory({ logger, elasticache: shared, reads, snaps
       logger: requestLogger,
       principal,
       loaders,
-      snapshots: new SnapshotService(elasticache, loaders, authorization, snapshotStatus, requestLogger),
+      snapshots: new SnapshotService(
+        elasticache,
+        new SnapshotCreation(elasticache, requestLogger),
+        idempotentCreates,
+        loaders,
+        authorization,
+        snapshotStatus,
+        requestLogger,
+        caller,
+      ),
       caches: new CacheService(elasticache, loaders, authorization),
     };
   };

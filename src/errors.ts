@@ -11,10 +11,20 @@ import type { Logger } from './logger';
 
 /** Every `extensions.code` the gateway itself puts on an error. */
 export enum GatewayErrorCode {
-  /** AWS kept throttling the account's calls after the SDK's retries. Retry after a pause. */
+  /** AWS kept throttling the account's calls after the SDK's retries; nothing was changed. Retry after a pause. */
   UPSTREAM_THROTTLED = 'UPSTREAM_THROTTLED',
-  /** AWS could not be reached or answered with a server error or not in time. Retry later. */
+  /**
+   * AWS could not be reached or answered with a server error or not in time, and nothing was
+   * changed (for a create: the gateway checked that no such snapshot exists). Retry later.
+   */
   UPSTREAM_UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
+  /**
+   * A change may or may not have happened: AWS's answer was lost and the gateway could not find
+   * out. Retry with the same idempotency key, which settles it.
+   */
+  OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
+  /** The idempotency key was used before, by the same caller, with a different input. Nothing ran. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** The gateway's AWS credentials are missing, invalid, or not allowed to do this. */
   UPSTREAM_ACCESS_DENIED = 'UPSTREAM_ACCESS_DENIED',
   /** Anything unexpected; the detail is in the gateway's log under the same request id. */
@@ -42,10 +52,16 @@ const MESSAGES: Record<GatewayErrorCode, string> = {
   [GatewayErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED]: 'Too many operations on this connection.',
   [GatewayErrorCode.UPSTREAM_THROTTLED]: 'AWS is throttling requests right now. Please retry in a few seconds.',
   [GatewayErrorCode.UPSTREAM_UNAVAILABLE]: 'AWS ElastiCache could not be reached. Please retry later.',
+  [GatewayErrorCode.OUTCOME_UNKNOWN]:
+    'AWS did not confirm whether this change happened, and the gateway could not find out. Retry with the same idempotency key to settle it.',
+  [GatewayErrorCode.IDEMPOTENCY_KEY_REUSED]: 'This idempotency key was already used with a different input. Use a new key for a new action.',
   [GatewayErrorCode.UPSTREAM_ACCESS_DENIED]:
     'The gateway is not allowed to perform this operation on AWS. Ask the gateway operator to check its AWS credentials and permissions.',
   [GatewayErrorCode.INTERNAL_SERVER_ERROR]: 'Internal server error.',
 };
+
+/** Codes a client may retry as they are: each such error carries `extensions.retryable: true`. */
+const RETRYABLE = new Set<GatewayErrorCode>([GatewayErrorCode.UPSTREAM_THROTTLED, GatewayErrorCode.UPSTREAM_UNAVAILABLE, GatewayErrorCode.OUTCOME_UNKNOWN]);
 
 /** The words a client gets for `code` when nothing more specific is said. */
 export function defaultMessage(code: GatewayErrorCode): string {
@@ -59,7 +75,7 @@ export class GatewayError extends GraphQLError {
     message: string = MESSAGES[code],
     extra: Record<string, unknown> = {},
   ) {
-    super(message, { extensions: { ...extra, code } });
+    super(message, { extensions: RETRYABLE.has(code) ? { ...extra, code, retryable: true } : { ...extra, code } });
     this.name = 'GatewayError';
   }
 }

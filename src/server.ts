@@ -30,7 +30,9 @@ import { MemoryTokenBucketStore } from './limits/token-buckets';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
+import { MemoryIdempotencyRecords } from './idempotency/records';
 import { buildSchema } from './schema';
+import type { CreateSnapshotAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { serveSubscriptions } from './subscriptions';
 
@@ -79,7 +81,16 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
   const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
-  const contextFor = createContextFactory({ logger, elasticache: dataSource, reads: config.reads, snapshotStatus, upstreamConcurrency });
+  const idempotencyRecords = new MemoryIdempotencyRecords<CreateSnapshotAnswer>({ maxRecords: config.idempotency.maxRecords });
+  const contextFor = createContextFactory({
+    logger,
+    elasticache: dataSource,
+    reads: config.reads,
+    snapshotStatus,
+    upstreamConcurrency,
+    // A create holds its key through its own call and the describe that may reconcile it.
+    idempotentCreates: { records: idempotencyRecords, leaseMs: 2 * config.upstream.callDeadlineMs + 5_000 },
+  });
   const schema = buildSchema();
   const formatError = maskErrors(logger);
   const clientAddress = clientAddressOf(config.limits.trustedProxies);

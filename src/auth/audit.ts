@@ -14,6 +14,10 @@ export interface MutationAudit {
   outcome: string;
   /** AWS's request id, when AWS was called and answered. */
   awsRequestId: string | null;
+  /** The create's own answer was lost; a describe found the snapshot it made. */
+  reconciled?: boolean;
+  /** An idempotency key's earlier answer, given again: nothing was sent to AWS. */
+  replayed?: boolean;
 }
 
 /** `logger` is the request's own (GatewayContext.logger). */

@@ -13,6 +13,7 @@ import {
   type ServerlessCacheSnapshot,
 } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../errors';
+import { recordAttemptFates, type AttemptFate } from './attempts';
 import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
@@ -44,6 +45,16 @@ interface SdkErrorLike {
   message?: string;
   $fault?: string;
   $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number };
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+/** AWS's `Retry-After` (seconds; an HTTP date is not worth parsing for a hint), when it sent one. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  const headers = (error as SdkErrorLike | undefined)?.$response?.headers ?? {};
+  const name = Object.keys(headers).find((header) => header.toLowerCase() === 'retry-after');
+  const value = name === undefined ? undefined : headers[name];
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return undefined;
+  return Number(value.trim());
 }
 
 /** An AWS call that failed for reasons the caller cannot fix; carries AWS's request id for the audit trail. */
@@ -52,15 +63,20 @@ export class UpstreamError extends GatewayError {
     code: GatewayErrorCode,
     /** AWS's request id, when AWS answered at all; never sent to clients. */
     readonly awsRequestId: string | undefined,
+    /** What became of each failed attempt, where the call tracked them (creates do); empty otherwise. */
+    readonly attempts: readonly AttemptFate[] = [],
+    /** Seconds AWS asked to wait (its `Retry-After` header), when it said. */
+    retryAfterSeconds?: number,
   ) {
-    super(code);
+    super(code, undefined, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
   }
 }
 
-export interface CreatedSnapshot {
-  serverlessCacheSnapshot: ServerlessCacheSnapshot;
-  awsRequestId: string | undefined;
-}
+/** What one CreateServerlessCacheSnapshot call ended with, when AWS answered it. */
+export type CreateSnapshotOutcome =
+  | { serverlessCacheSnapshot: ServerlessCacheSnapshot; awsRequestId: string | undefined }
+  /** A documented fault, and what became of the attempts before the one it answered. */
+  | { fault: FaultResult; attempts: readonly AttemptFate[] };
 
 export interface SnapshotFilter {
   serverlessCacheName?: string | null;
@@ -111,8 +127,12 @@ export class ElastiCacheDataSource {
     return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger);
   }
 
-  /** The new snapshot and AWS's request id (for the audit line), or the documented fault AWS answered. */
-  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<CreatedSnapshot | FaultResult> {
+  /**
+   * The new snapshot and AWS's request id (for the audit line), or the documented fault AWS
+   * answered with the fates of the attempts before it. Throws `UpstreamError` with every attempt's
+   * fate: whether AWS may have created the snapshot is for the caller to find out.
+   */
+  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<CreateSnapshotOutcome> {
     const tags = request.tags ?? [];
     const command = new CreateServerlessCacheSnapshotCommand({
       ServerlessCacheSnapshotName: request.serverlessCacheSnapshotName,
@@ -120,11 +140,17 @@ export class ElastiCacheDataSource {
       KmsKeyId: request.kmsKeyId ?? undefined,
       Tags: tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value ?? undefined })) : undefined,
     });
-    const result = await this.call('CreateServerlessCacheSnapshot', (signal) => this.client.send(command, { abortSignal: signal }), {
-      serverlessCacheName: request.serverlessCacheName,
-      serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
-    });
-    if ('fault' in result) return result.fault;
+    const attempts: AttemptFate[] = [];
+    recordAttemptFates(command, attempts);
+    const result = await this.call(
+      'CreateServerlessCacheSnapshot',
+      (signal) => this.client.send(command, { abortSignal: signal }),
+      { serverlessCacheName: request.serverlessCacheName, serverlessCacheSnapshotName: request.serverlessCacheSnapshotName },
+      [],
+      attempts,
+    );
+    // The last recorded fate is the fault's own attempt.
+    if ('fault' in result) return { fault: result.fault, attempts: attempts.slice(0, -1) };
     return {
       serverlessCacheSnapshot: this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot'),
       awsRequestId: result.output.$metadata.requestId,
@@ -190,6 +216,14 @@ export class ElastiCacheDataSource {
     send: (signal: AbortSignal) => Promise<T>,
     subject: FaultSubject,
     /** Faults that mean "nothing there" for this call, rather than a failure. */
+    absentOn: readonly never[],
+    /** Where the command records its attempts' fates (recordAttemptFates), to carry on a failure. */
+    attempts: readonly AttemptFate[],
+  ): Promise<CallResult<T>>;
+  private call<T>(
+    operation: ElastiCacheOperation,
+    send: (signal: AbortSignal) => Promise<T>,
+    subject: FaultSubject,
     absentOn: readonly string[],
   ): Promise<LookupResult<T>>;
   private async call<T>(
@@ -197,6 +231,7 @@ export class ElastiCacheDataSource {
     send: (signal: AbortSignal) => Promise<T>,
     subject: FaultSubject,
     absentOn: readonly string[] = [],
+    attempts: readonly AttemptFate[] = [],
   ): Promise<LookupResult<T>> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -211,7 +246,8 @@ export class ElastiCacheDataSource {
     } catch {
       clearTimeout(timer);
       this.logger.warn({ ...COMPONENT, operation, deadlineMs: this.options.callDeadlineMs }, 'AWS call waited its turn past its deadline');
-      throw new GatewayError(GatewayErrorCode.UPSTREAM_UNAVAILABLE);
+      // Nothing was sent: an UpstreamError with no attempts says so.
+      throw new UpstreamError(GatewayErrorCode.UPSTREAM_UNAVAILABLE, undefined);
     }
     try {
       const output = await send(deadline.signal);
@@ -242,8 +278,8 @@ export class ElastiCacheDataSource {
       }
       this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
       const code = classifyUpstreamError(caught);
-      this.logger.warn({ ...COMPONENT, ...details, code, err: caught }, 'ElastiCache call failed');
-      throw new UpstreamError(code, details.awsRequestId);
+      this.logger.warn({ ...COMPONENT, ...details, code, err: caught, ...(attempts.length > 0 ? { attemptFates: attempts } : {}) }, 'ElastiCache call failed');
+      throw new UpstreamError(code, details.awsRequestId, [...attempts], retryAfterSeconds(caught));
     } finally {
       clearTimeout(timer);
       release();

@@ -32,6 +32,15 @@ export type CacheUsageLimits = {
 
 /** What is needed to snapshot a serverless cache. */
 export type CreateServerlessCacheSnapshotInput = {
+  /**
+   * Makes the create safe to retry: 1 to 64 printable ASCII characters, new for each user action (a
+   * UUID). For 24 hours, sending the same key again with the same input returns the first answer
+   * (the success or the fault) without creating anything; a duplicate sent while the first is still
+   * running waits for it; the same key with a different input is an `IDEMPOTENCY_KEY_REUSED` error.
+   * Keys are per caller: another caller's identical key is a different key. After `OUTCOME_UNKNOWN`,
+   * retry with the same key: the gateway then finds out what the first call did.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The ID or ARN of the KMS key to encrypt the snapshot with. Omit it to use the default key. */
   kmsKeyId?: InputMaybe<Scalars['String']['input']>;
   /** The name of the existing serverless cache to snapshot. It must be `available`. */
@@ -156,10 +165,13 @@ export type Mutation = {
    * Starts a snapshot of a serverless cache (AWS `CreateServerlessCacheSnapshot`). Needs the
    * `snapshots:write` scope and a cache your credentials name. Every fault AWS documents comes back as
    * a member of the result union. The field is null only with an error in `errors` for it: `FORBIDDEN`
-   * (decided before AWS is called), or a failure that is not about the request (throttling that
-   * outlasted retries, AWS unreachable, access denied): `UPSTREAM_THROTTLED`, `UPSTREAM_UNAVAILABLE`,
-   * `UPSTREAM_ACCESS_DENIED` or `INTERNAL_SERVER_ERROR`. Other fields of the same document still
-   * resolve. Input that breaks a rule AWS documents is answered without calling AWS.
+   * (decided before AWS is called), `BAD_USER_INPUT` (a malformed idempotency key),
+   * `IDEMPOTENCY_KEY_REUSED`, or a failure that is not about the request: `UPSTREAM_THROTTLED` or
+   * `UPSTREAM_UNAVAILABLE` (nothing was created; retry later), `OUTCOME_UNKNOWN` (AWS's answer was
+   * lost and the gateway could not find out; retry with the same idempotency key),
+   * `UPSTREAM_ACCESS_DENIED` or `INTERNAL_SERVER_ERROR`. Retryable errors carry
+   * `extensions.retryable: true`. Other fields of the same document still resolve. Input that breaks
+   * a rule AWS documents is answered without calling AWS.
    */
   createServerlessCacheSnapshot?: Maybe<CreateServerlessCacheSnapshotResult>;
 };

@@ -6,13 +6,16 @@
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { auditMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { UpstreamError, type CreateSnapshotRequest, type ElastiCacheDataSource, type SnapshotFilter } from '../elasticache/data-source';
+import { UpstreamError, type ElastiCacheDataSource, type SnapshotFilter } from '../elasticache/data-source';
 import type { FaultResult } from '../elasticache/faults';
 import { GatewayError, GatewayErrorCode } from '../errors';
+import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
+import type { IdempotencyRecords } from '../idempotency/records';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
 import { noSuchCacheFilter, upstreamPageOrBadInput } from '../pagination/upstream-faults';
+import { createRequestFingerprint, type CreateAttempt, type SnapshotCreation } from './creation';
 import type { CreateServerlessCacheSnapshotAccepted } from './outcomes';
 import type { SnapshotStatusWatcher } from './status-watcher';
 import { validateCreateSnapshotRequest } from './validation';
@@ -21,24 +24,53 @@ export type CreateSnapshotResult =
   | (CreateServerlessCacheSnapshotAccepted & { __typename: 'CreateServerlessCacheSnapshotSuccess' })
   | FaultResult;
 
+/** A create's answer as the caller got it, and how it came about (for the audit line). */
+export interface CreateSnapshotAnswer {
+  result: CreateSnapshotResult;
+  /** AWS's request id when AWS answered (null when the gateway answered itself). */
+  awsRequestId: string | null;
+  /** Found by a describe after the create's own answer was lost. */
+  reconciled?: boolean;
+}
+
+/** What the services share for idempotent creates: the records, and how long one call may hold a key. */
+export interface IdempotentCreates {
+  records: IdempotencyRecords<CreateSnapshotAnswer>;
+  /** Longest a create may hold its key: the call deadline for the create and for its reconciling describe. */
+  leaseMs: number;
+}
+
+/** Printable ASCII without spaces: a UUID, a ULID or any token a client generates fits. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
+
 export class SnapshotService {
   constructor(
     private readonly elasticache: ElastiCacheDataSource,
+    private readonly creation: SnapshotCreation,
+    private readonly idempotency: IdempotentCreates,
     private readonly loaders: Loaders,
     private readonly authorization: Authorization,
     private readonly statusWatcher: SnapshotStatusWatcher,
     private readonly logger: Logger,
+    /** Whose idempotency keys these are (`principalKey`): one caller's key never answers another. */
+    private readonly keyOwner: string,
   ) {}
 
-  async create(request: CreateSnapshotRequest): Promise<CreateSnapshotResult> {
+  async create(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotResult> {
     const audit = {
       operation: 'createServerlessCacheSnapshot',
-      serverlessCacheName: request.serverlessCacheName,
-      serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
+      serverlessCacheName: input.serverlessCacheName,
+      serverlessCacheSnapshotName: input.serverlessCacheSnapshotName,
     };
     try {
-      const { result, awsRequestId } = await this.createAuthorized(request);
-      auditMutation(this.logger, { ...audit, outcome: result.__typename, awsRequestId });
+      const { result, awsRequestId, reconciled, replayed } = await this.createAuthorized(input);
+      auditMutation(this.logger, {
+        ...audit,
+        outcome: result.__typename,
+        awsRequestId,
+        ...(reconciled === true ? { reconciled } : {}),
+        ...(replayed ? { replayed } : {}),
+      });
       return result;
     } catch (error) {
       const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
@@ -47,19 +79,68 @@ export class SnapshotService {
     }
   }
 
-  /** The result, and AWS's request id when AWS answered (null when the gateway answered itself). */
-  private async createAuthorized(request: CreateSnapshotRequest): Promise<{ result: CreateSnapshotResult; awsRequestId: string | null }> {
-    this.authorization.assertMayWrite(request.serverlessCacheName);
-    const invalid = validateCreateSnapshotRequest(request);
+  private async createAuthorized(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
+    this.authorization.assertMayWrite(input.serverlessCacheName);
+    const key = input.idempotencyKey;
+    if (key != null && !IDEMPOTENCY_KEY.test(key)) {
+      throw new GatewayError(GatewayErrorCode.BAD_USER_INPUT, 'The idempotency key must be 1 to 64 printable ASCII characters without spaces, such as a UUID.', {
+        field: ['input', 'idempotencyKey'],
+      });
+    }
+    // Answers the gateway gives without AWS are the same every time: no record needed.
+    const invalid = validateCreateSnapshotRequest(input);
     if (invalid) return { result: invalid, awsRequestId: null };
-    const created = await this.elasticache.createServerlessCacheSnapshot(request);
-    if ('__typename' in created) return { result: created, awsRequestId: created.awsRequestId ?? null };
+    if (key == null) return await this.createOnce(input, { since: Date.now(), earlierCallUnsettled: false });
+    return await this.createIdempotently(input, JSON.stringify([this.keyOwner, key]));
+  }
+
+  /**
+   * The first call with a key runs; a duplicate waits for it and gets its answer; a call after one
+   * that ended without an answer runs again, reconciling from the first call's start.
+   */
+  private async createIdempotently(input: CreateServerlessCacheSnapshotInput, key: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
+    const { records, leaseMs } = this.idempotency;
+    const fingerprint = createRequestFingerprint(input);
+    for (;;) {
+      const now = Date.now();
+      const claim = await records.claim(key, fingerprint, now, leaseMs);
+      switch (claim.status) {
+        case 'mismatch':
+          throw new GatewayError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED);
+        case 'answered':
+          return { ...claim.answer, replayed: true };
+        case 'in-flight':
+          await claim.settled;
+          continue;
+        case 'claimed': {
+          let answer: CreateSnapshotAnswer;
+          try {
+            answer = await this.createOnce(input, {
+              since: claim.unsettledSince ?? now,
+              earlierCallUnsettled: claim.unsettledSince !== undefined,
+            });
+          } catch (error) {
+            // No definite answer to keep: the next call with this key finds out what this one did.
+            await records.release(key);
+            throw error;
+          }
+          await records.settle(key, answer);
+          return answer;
+        }
+      }
+    }
+  }
+
+  private async createOnce(input: CreateServerlessCacheSnapshotInput, attempt: CreateAttempt): Promise<CreateSnapshotAnswer> {
+    const outcome = await this.creation.create(input, attempt);
+    if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
     return {
-      awsRequestId: created.awsRequestId ?? null,
+      awsRequestId: outcome.awsRequestId,
+      reconciled: outcome.reconciled,
       result: {
         __typename: 'CreateServerlessCacheSnapshotSuccess',
-        serverlessCacheSnapshot: created.serverlessCacheSnapshot,
-        tags: (request.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
+        serverlessCacheSnapshot: outcome.serverlessCacheSnapshot,
+        tags: (input.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
       },
     };
   }

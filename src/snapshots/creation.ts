@@ -1,0 +1,139 @@
+/**
+ * Creating a snapshot so that a lost answer never becomes a wrong one.
+ *
+ * The SDK retries a create whose answer was lost; if AWS had recorded the first attempt, the retry
+ * is told the name is taken. And a create that failed after reaching AWS may have worked. In both
+ * cases the gateway asks AWS (a describe of the name) and, if the snapshot is there, comes from
+ * the requested cache and was made after this action began, answers the success it was.
+ *
+ * AWS answers a create only after recording it, so once every attempt has ended with an answer or
+ * a dropped connection, a describe that finds nothing proves nothing was created. An attempt the
+ * gateway stopped waiting for (a timeout) may still be running at AWS: then, and whenever the
+ * describe itself fails, the outcome is unknown, and the caller is told so rather than "failed".
+ */
+import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
+import { mayHaveReachedAws, mayStillBeRunning, type AttemptFate } from '../elasticache/attempts';
+import { UpstreamError, type CreateSnapshotRequest, type ElastiCacheDataSource } from '../elasticache/data-source';
+import type { FaultResult } from '../elasticache/faults';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import type { Logger } from '../logger';
+
+/**
+ * How far AWS's clock (a snapshot's `CreateTime`) may run behind the gateway's and still count a
+ * snapshot as made by this action. AWS hosts and NTP-synced servers agree to well under a second;
+ * a minute is generous, and only a snapshot of the same name from the same cache could match.
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 60_000;
+
+export type CreateOutcome =
+  | {
+      serverlessCacheSnapshot: ServerlessCacheSnapshot;
+      awsRequestId: string | null;
+      /** True when the answer was found by a describe after the create's own answer was lost. */
+      reconciled: boolean;
+    }
+  | { fault: FaultResult };
+
+export interface CreateAttempt {
+  /** When the action began (epoch ms): the first call with its idempotency key, or this one. */
+  since: number;
+  /**
+   * An earlier call for the same action ended without a definite answer: a "name taken" on the
+   * first attempt may then be that call's own snapshot.
+   */
+  earlierCallUnsettled: boolean;
+}
+
+export class SnapshotCreation {
+  constructor(
+    private readonly elasticache: ElastiCacheDataSource,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The created snapshot, or the documented fault; throws `OUTCOME_UNKNOWN` or a definite failure. */
+  async create(request: CreateSnapshotRequest, attempt: CreateAttempt): Promise<CreateOutcome> {
+    let created;
+    try {
+      created = await this.elasticache.createServerlessCacheSnapshot(request);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
+      const found = await this.reconcile(request, attempt.since, error.attempts, error.code);
+      if (found !== null) return found;
+      if (mayStillBeRunning(error.attempts)) throw this.unknown(request, error.attempts, 'an attempt timed out and no snapshot exists yet');
+      // Every attempt has ended and AWS has no such snapshot: nothing was created.
+      throw error;
+    }
+    if ('serverlessCacheSnapshot' in created) return { ...created, awsRequestId: created.awsRequestId ?? null, reconciled: false };
+    const { fault, attempts } = created;
+    if (fault.__typename === 'ServerlessCacheSnapshotAlreadyExistsFault' && (mayHaveReachedAws(attempts) || attempt.earlierCallUnsettled)) {
+      const found = await this.reconcile(request, attempt.since, attempts, fault.__typename);
+      if (found !== null) return found;
+    }
+    // A first-attempt "name taken", or a snapshot that is not this action's: someone else's name.
+    return { fault };
+  }
+
+  /**
+   * The snapshot this action created, if AWS has it; null when it has none that could be ours.
+   * Throws `OUTCOME_UNKNOWN` when AWS cannot be asked.
+   */
+  private async reconcile(
+    request: CreateSnapshotRequest,
+    since: number,
+    attempts: readonly AttemptFate[],
+    endedWith: string,
+  ): Promise<CreateOutcome | null> {
+    let snapshot: ServerlessCacheSnapshot | null;
+    try {
+      snapshot = await this.elasticache.describeServerlessCacheSnapshot(request.serverlessCacheSnapshotName);
+    } catch (error) {
+      throw this.unknown(request, attempts, 'the describe that would settle it failed too', error);
+    }
+    const ours = snapshot !== null && isFromThisAction(snapshot, request, since);
+    this.logger.info(
+      {
+        component: 'snapshots',
+        serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
+        attemptFates: attempts,
+        endedWith,
+        found: snapshot === null ? 'none' : ours ? 'this action' : 'another',
+      },
+      'create reconciled after a lost answer',
+    );
+    if (snapshot === null || !ours) return null;
+    return { serverlessCacheSnapshot: snapshot, awsRequestId: null, reconciled: true };
+  }
+
+  private unknown(request: CreateSnapshotRequest, attempts: readonly AttemptFate[], why: string, error?: unknown): GatewayError {
+    this.logger.warn(
+      { component: 'snapshots', serverlessCacheSnapshotName: request.serverlessCacheSnapshotName, attemptFates: attempts, why, ...(error ? { err: error } : {}) },
+      'create outcome unknown',
+    );
+    return new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
+  }
+}
+
+function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateSnapshotRequest, since: number): boolean {
+  const cache = snapshot.ServerlessCacheConfiguration?.ServerlessCacheName;
+  const created = snapshot.CreateTime?.getTime();
+  return (
+    cache !== undefined &&
+    cache.toLowerCase() === request.serverlessCacheName.toLowerCase() &&
+    created !== undefined &&
+    created >= since - CLOCK_SKEW_ALLOWANCE_MS
+  );
+}
+
+/**
+ * The input an idempotency key is bound to, as AWS would compare it: names in lower case (AWS
+ * stores them so), tags as a set. Two inputs with the same fingerprint create the same snapshot.
+ */
+export function createRequestFingerprint(request: CreateSnapshotRequest): string {
+  const tags = (request.tags ?? []).map(({ key, value }) => [key, value ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([
+    request.serverlessCacheSnapshotName.toLowerCase(),
+    request.serverlessCacheName.toLowerCase(),
+    request.kmsKeyId ?? null,
+    tags,
+  ]);
+}
