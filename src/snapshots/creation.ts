@@ -113,7 +113,8 @@ export class SnapshotCreation {
   }
 }
 
-function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateSnapshotRequest, since: number): boolean {
+/** Same cache, created no earlier than the action began (less the clock skew allowance). */
+export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateSnapshotRequest, since: number): boolean {
   const cache = snapshot.ServerlessCacheConfiguration?.ServerlessCacheName;
   const created = snapshot.CreateTime?.getTime();
   return (

@@ -45,6 +45,9 @@ export interface TestGateway {
     calls(): Promise<Record<string, number>>;
     setCacheStatus(name: string, status: string): Promise<void>;
     reset(): Promise<void>;
+    /** The emulator's record of a snapshot (its own view, not through the gateway), or null. */
+    snapshot(name: string): Promise<Record<string, unknown> | null>;
+    clearInjections(): Promise<void>;
   };
   close(): Promise<void>;
 }
@@ -127,6 +130,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       calls: async () => (await admin('GET', '/calls')) as Record<string, number>,
       setCacheStatus: async (name, status) => void (await admin('PUT', `/caches/${encodeURIComponent(name)}/status`, { status })),
       reset: async () => void (await admin('POST', '/reset')),
+      snapshot: async (name) => {
+        const response = await fetch(`${emulatorUrl}/_emulator/snapshots/${encodeURIComponent(name)}`);
+        if (response.status === 404) return null;
+        if (!response.ok) throw new Error(`emulator admin GET /snapshots/${name}: ${response.status}`);
+        return (await response.json()) as Record<string, unknown>;
+      },
+      clearInjections: async () => void (await admin('DELETE', '/faults')),
     },
     async close() {
       await gateway.close();
