@@ -8,6 +8,8 @@
 export interface UsageRequest {
   type: 'usage';
   id: number;
+  /** Collect garbage first (needs `--expose-gc`), so heap figures show what is really kept. */
+  gc?: boolean;
 }
 
 export interface Usage {
@@ -19,6 +21,9 @@ export interface Usage {
   maxRssKb: number;
   /** process.hrtime in microseconds. */
   monotonicUs: number;
+  /** Resident set size and V8 heap in use now, bytes. */
+  rssBytes: number;
+  heapUsedBytes: number;
 }
 
 function isUsageRequest(message: unknown): message is UsageRequest {
@@ -28,12 +33,17 @@ function isUsageRequest(message: unknown): message is UsageRequest {
 if (process.send !== undefined) {
   process.on('message', (message: unknown) => {
     if (!isUsageRequest(message)) return;
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (message.gc === true && collect !== undefined) collect();
+    const memory = process.memoryUsage();
     const usage: Usage = {
       type: 'usage',
       id: message.id,
       cpu: process.cpuUsage(),
       maxRssKb: process.resourceUsage().maxRSS,
       monotonicUs: Number(process.hrtime.bigint() / 1000n),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
     };
     process.send?.(usage);
   });

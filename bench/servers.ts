@@ -36,7 +36,8 @@ export interface ServerProcess {
   readonly name: string;
   readonly url: string;
   readonly pid: number;
-  usage(): Promise<Usage>;
+  /** `gc`: collect garbage first, when the process runs with `--expose-gc`. */
+  usage(options?: { gc?: boolean }): Promise<Usage>;
   /** The last lines the process wrote to stdout (its log), for diagnosis. */
   output(): string[];
   /** SIGTERM, then SIGKILL if it has not exited in time. Resolves with the exit code. */
@@ -110,7 +111,7 @@ export async function startServer(options: ChildOptions): Promise<ServerProcess>
     name: options.name,
     url,
     pid,
-    usage() {
+    usage(collect = {}) {
       if (exitCode !== undefined) return Promise.reject(new Error(`${options.name} has exited (${String(exitCode)})`));
       const id = nextId++;
       return new Promise<Usage>((done, fail) => {
@@ -122,7 +123,7 @@ export async function startServer(options: ChildOptions): Promise<ServerProcess>
           clearTimeout(timer);
           done(usage);
         });
-        child.send({ type: 'usage', id });
+        child.send({ type: 'usage', id, gc: collect.gc === true });
       });
     },
     output: () => [...tail],
