@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes src/aws/service-model.json: the few facts of the ElastiCache service model that the
 // gateway and the emulator depend on (operations' documented faults, each fault's wire code and
-// HTTP status). The project keeps this extract instead of the 440 KB model so that it builds from
+// HTTP status, and the names of all the service's operations, so the emulator can tell a real
+// Action it does not implement from a made-up one). The project keeps this extract instead of the 440 KB model so that it builds from
 // its own repository; re-run this script when AWS updates the model:
 //   node scripts/extract-service-model.mjs path/to/elasticache-2015-02-02.service.json
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,11 @@ const OPERATIONS = [
   'CopyServerlessCacheSnapshot',
   'DeleteServerlessCacheSnapshot',
   'ExportServerlessCacheSnapshot',
+  // Restore (SnapshotArnsToRestore) and tagging of serverless snapshots and caches.
+  'CreateServerlessCache',
+  'ListTagsForResource',
+  'AddTagsToResource',
+  'RemoveTagsFromResource',
 ];
 
 const [modelPath] = process.argv.slice(2);
@@ -48,6 +54,7 @@ const extract = {
     xmlNamespace: model.metadata.xmlNamespace,
   },
   operations,
+  operationNames: Object.keys(model.operations).sort(),
   faults: Object.fromEntries(Object.entries(faults).sort(([a], [b]) => a.localeCompare(b))),
 };
 writeFileSync(new URL('../src/aws/service-model.json', import.meta.url), JSON.stringify(extract, null, 2) + '\n');
