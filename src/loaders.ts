@@ -8,7 +8,9 @@ import DataLoader from 'dataloader';
 import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
-import { GatewayError, GatewayErrorCode } from './errors';
+import { describeServerlessCaches, lookupServerlessCache } from './operations/describe-serverless-caches';
+import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
+import { AwsFault } from './elasticache/aws-fault';
 
 export interface Loaders {
   /** Snapshots by name; AWS stores names in lower case, so `Nightly` and `nightly` load once. */
@@ -31,8 +33,10 @@ async function cachesFromListing(elasticache: ElastiCacheDataSource, names: read
   const found = new Map<string, ServerlessCache>();
   let nextToken: string | undefined;
   do {
-    const page = await elasticache.describeServerlessCaches({ nextToken, maxResults: 50 });
-    if ('__typename' in page) throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+    const page = await describeServerlessCaches(elasticache, { nextToken, maxResults: 50 }).catch((error: unknown) => {
+      // The listing has no filter: a fault here is not the caller's to fix.
+      throw error instanceof AwsFault ? elasticache.unexpected(error) : error;
+    });
     for (const cache of page.items) {
       const key = byLowerCase(cache.ServerlessCacheName ?? '');
       if (wanted.has(key)) found.set(key, cache);
@@ -47,12 +51,12 @@ export function createLoaders(elasticache: ElastiCacheDataSource, config: ReadCo
   // each field on its own, which is what the measurement switch is for.
   const options = config.batching ? { cacheKeyFn: byLowerCase } : { cacheKeyFn: byLowerCase, batch: false, cache: false };
   return {
-    snapshotByName: new DataLoader((names) => eachByName(names, (name) => elasticache.describeServerlessCacheSnapshot(name)), options),
+    snapshotByName: new DataLoader((names) => eachByName(names, (name) => lookupServerlessCacheSnapshot(elasticache, name)), options),
     cacheByName: new DataLoader(
       (names) =>
         names.length >= config.cacheListingThreshold
           ? cachesFromListing(elasticache, names)
-          : eachByName(names, (name) => elasticache.describeServerlessCache(name)),
+          : eachByName(names, (name) => lookupServerlessCache(elasticache, name)),
       options,
     ),
   };

@@ -31,6 +31,7 @@ import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
 import { MemoryIdempotencyRecords } from './idempotency/records';
+import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
 import { buildSchema } from './schema';
 import type { CreateSnapshotAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
@@ -79,7 +80,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
-  const snapshotStatus = new SnapshotStatusWatcher((name) => dataSource.describeServerlessCacheSnapshot(name), config.subscriptions, logger);
+  const snapshotStatus = new SnapshotStatusWatcher((name) => lookupServerlessCacheSnapshot(dataSource, name), config.subscriptions, logger);
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
   const idempotencyRecords = new MemoryIdempotencyRecords<CreateSnapshotAnswer>({ maxRecords: config.idempotency.maxRecords });
   const contextFor = createContextFactory({

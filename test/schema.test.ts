@@ -4,24 +4,46 @@
  */
 import { isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
 import serviceModel from '../src/aws/service-model.json';
+import { CREATE_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../src/operations/create-serverless-cache-snapshot';
 import { buildSchema } from '../src/schema';
 
 const schema = buildSchema();
 
-describe('CreateServerlessCacheSnapshotResult', () => {
-  const union = schema.getType('CreateServerlessCacheSnapshotResult');
+/**
+ * Each mutation's AWS operation, and the fault list its gateway file declares. A new mutation
+ * without a row here fails the first test below.
+ */
+const MUTATIONS: Record<string, { operation: keyof typeof serviceModel.operations; faults: readonly string[] }> = {
+  createServerlessCacheSnapshot: { operation: 'CreateServerlessCacheSnapshot', faults: CREATE_SERVERLESS_CACHE_SNAPSHOT_FAULTS },
+};
 
-  it('has exactly one member per fault the AWS service model documents for the operation, plus the success', () => {
-    if (!isUnionType(union)) throw new Error('CreateServerlessCacheSnapshotResult is not a union');
-    const members = union.getTypes().map((t) => t.name).sort();
-    const expected = ['CreateServerlessCacheSnapshotSuccess', ...serviceModel.operations.CreateServerlessCacheSnapshot.errors].sort();
-    expect(members).toEqual(expected);
+describe('mutation results', () => {
+  const mutation = schema.getMutationType();
+
+  it('every mutation is known here, with its AWS operation', () => {
+    expect(Object.keys(mutation?.getFields() ?? {}).sort()).toEqual(Object.keys(MUTATIONS).sort());
   });
 
-  it('has members that all implement Fault, except the success', () => {
-    if (!isUnionType(union)) throw new Error('not a union');
-    const notFaults = union.getTypes().filter((t) => !t.getInterfaces().some((i) => i.name === 'Fault'));
-    expect(notFaults.map((t) => t.name)).toEqual(['CreateServerlessCacheSnapshotSuccess']);
+  describe.each(Object.entries(MUTATIONS))('%s', (field, { operation, faults }) => {
+    const resultType = mutation?.getFields()[field]?.type;
+    const union = resultType !== undefined && isUnionType(resultType) ? resultType : undefined;
+    const success = `${field[0]!.toUpperCase()}${field.slice(1)}Success`;
+
+    it(`returns ${success} or one member per fault the AWS service model documents for ${operation}`, () => {
+      if (union === undefined) throw new Error(`${field} does not return a (nullable) union`);
+      expect(union.name).toBe(`${success.slice(0, -'Success'.length)}Result`);
+      const members = union.getTypes().map((t) => t.name).sort();
+      expect(members).toEqual([success, ...serviceModel.operations[operation].errors].sort());
+    });
+
+    it("has a gateway file whose fault list is the model's, in the model's order", () => {
+      expect([...faults]).toEqual(serviceModel.operations[operation].errors);
+    });
+
+    it('has members that all implement Fault, except the success', () => {
+      const notFaults = union?.getTypes().filter((t) => !t.getInterfaces().some((i) => i.name === 'Fault'));
+      expect(notFaults?.map((t) => t.name)).toEqual([success]);
+    });
   });
 });
 

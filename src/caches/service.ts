@@ -9,7 +9,8 @@ import type { Authorization } from '../auth/authorization';
 import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { Loaders } from '../loaders';
 import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
-import { upstreamPageOrBadInput } from '../pagination/upstream-faults';
+import { describeServerlessCaches } from '../operations/describe-serverless-caches';
+import { listPageError } from '../pagination/upstream-faults';
 
 export class CacheService {
   constructor(
@@ -30,7 +31,9 @@ export class CacheService {
       'caches',
       page,
       async (nextToken, maxResults) => {
-        const result = upstreamPageOrBadInput(await this.elasticache.describeServerlessCaches({ nextToken, maxResults }));
+        const result = await describeServerlessCaches(this.elasticache, { nextToken, maxResults }).catch((error: unknown) => {
+          throw listPageError(error);
+        });
         for (const cache of result.items) {
           if (cache.ServerlessCacheName) this.loaders.cacheByName.prime(cache.ServerlessCacheName, cache);
         }

@@ -1,43 +1,18 @@
 /**
- * The gateway's only door to ElastiCache: every call goes through `call()`, which applies the
- * per-call deadline, counts and logs the call, turns the faults AWS documents for the operation
- * into their GraphQL types (src/elasticache/faults.ts), and everything else into a `GatewayError`
- * whose message says nothing of AWS internals.
+ * The gateway's only door to ElastiCache: every call goes through `send()`, which waits its turn
+ * (the request's and its principal's share of AWS), applies the per-call deadline, counts and logs
+ * the call, and ends in one of three ways: the SDK's output, an `AwsFault` for a fault AWS
+ * documents for the operation, or an `UpstreamError` with a stable code for anything else. It knows
+ * nothing of GraphQL: what each operation's input and output mean lives in src/operations/.
  */
-import {
-  CreateServerlessCacheSnapshotCommand,
-  DescribeServerlessCachesCommand,
-  DescribeServerlessCacheSnapshotsCommand,
-  type ElastiCacheClient,
-  type ServerlessCache,
-  type ServerlessCacheSnapshot,
-} from '@aws-sdk/client-elasticache';
+import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../errors';
-import { recordAttemptFates, type AttemptFate } from './attempts';
 import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
-import {
-  buildFault,
-  documentedFaults,
-  isFaultName,
-  type ElastiCacheOperation,
-  type FaultResult,
-  type FaultSubject,
-} from './faults';
+import type { AttemptFate } from './attempts';
+import { AwsFault, documentedFaults, wireCode, type ElastiCacheOperation } from './aws-fault';
 import { classifyUpstreamError } from './upstream-errors';
-
-export interface TagValue {
-  key: string;
-  value?: string | null;
-}
-
-export interface CreateSnapshotRequest {
-  serverlessCacheSnapshotName: string;
-  serverlessCacheName: string;
-  kmsKeyId?: string | null;
-  tags?: readonly TagValue[] | null;
-}
 
 /** What the gateway reads from an SDK error; the SDK's own types vary by error class. */
 interface SdkErrorLike {
@@ -72,17 +47,6 @@ export class UpstreamError extends GatewayError {
   }
 }
 
-/** What one CreateServerlessCacheSnapshot call ended with, when AWS answered it. */
-export type CreateSnapshotOutcome =
-  | { serverlessCacheSnapshot: ServerlessCacheSnapshot; awsRequestId: string | undefined }
-  /** A documented fault, and what became of the attempts before the one it answered. */
-  | { fault: FaultResult; attempts: readonly AttemptFate[] };
-
-export interface SnapshotFilter {
-  serverlessCacheName?: string | null;
-  snapshotType?: string | null;
-}
-
 export interface PageRequest {
   nextToken: string | undefined;
   maxResults: number;
@@ -93,16 +57,15 @@ export interface Page<T> {
   nextToken: string | undefined;
 }
 
-type CallResult<T> = { output: T } | { fault: FaultResult };
-/** A lookup's result: what AWS answered, or that nothing by that name exists. */
-type LookupResult<T> = CallResult<T> | { absent: true };
-
 export interface DataSourceOptions {
   /** Time allowed for one call including its retries. */
   callDeadlineMs: number;
   logger: Logger;
   metrics: GatewayMetrics;
 }
+
+/** How a call is sent: the client and the signal that ends it at its deadline. */
+export type Send<T> = (client: ElastiCacheClient, abortSignal: AbortSignal) => Promise<T>;
 
 const COMPONENT = { component: 'elasticache' } as const;
 
@@ -128,111 +91,10 @@ export class ElastiCacheDataSource {
   }
 
   /**
-   * The new snapshot and AWS's request id (for the audit line), or the documented fault AWS
-   * answered with the fates of the attempts before it. Throws `UpstreamError` with every attempt's
-   * fate: whether AWS may have created the snapshot is for the caller to find out.
+   * Sends one call. `attempts`, when the command records them (recordAttemptFates), is carried on
+   * the fault or error it ends with, so a caller can tell whether AWS may have acted.
    */
-  async createServerlessCacheSnapshot(request: CreateSnapshotRequest): Promise<CreateSnapshotOutcome> {
-    const tags = request.tags ?? [];
-    const command = new CreateServerlessCacheSnapshotCommand({
-      ServerlessCacheSnapshotName: request.serverlessCacheSnapshotName,
-      ServerlessCacheName: request.serverlessCacheName,
-      KmsKeyId: request.kmsKeyId ?? undefined,
-      Tags: tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value ?? undefined })) : undefined,
-    });
-    const attempts: AttemptFate[] = [];
-    recordAttemptFates(command, attempts);
-    const result = await this.call(
-      'CreateServerlessCacheSnapshot',
-      (signal) => this.client.send(command, { abortSignal: signal }),
-      { serverlessCacheName: request.serverlessCacheName, serverlessCacheSnapshotName: request.serverlessCacheSnapshotName },
-      [],
-      attempts,
-    );
-    // The last recorded fate is the fault's own attempt.
-    if ('fault' in result) return { fault: result.fault, attempts: attempts.slice(0, -1) };
-    return {
-      serverlessCacheSnapshot: this.required(result.output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot'),
-      awsRequestId: result.output.$metadata.requestId,
-    };
-  }
-
-  /** One snapshot by name, or null when AWS has none by that name. */
-  async describeServerlessCacheSnapshot(name: string): Promise<ServerlessCacheSnapshot | null> {
-    const command = new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name });
-    const result = await this.call(
-      'DescribeServerlessCacheSnapshots',
-      (signal) => this.client.send(command, { abortSignal: signal }),
-      { serverlessCacheSnapshotName: name },
-      // For a lookup, "no such snapshot" is an answer, and so is a name AWS finds invalid: no
-      // snapshot can have it.
-      ['ServerlessCacheSnapshotNotFoundFault', 'InvalidParameterValueException'],
-    );
-    if ('absent' in result) return null;
-    if ('fault' in result) throw this.unexpectedFault(result.fault);
-    return result.output.ServerlessCacheSnapshots?.[0] ?? null;
-  }
-
-  /** A page of snapshots, or the documented fault AWS answered (unknown cache, bad value). */
-  async describeServerlessCacheSnapshots(filter: SnapshotFilter, page: PageRequest): Promise<Page<ServerlessCacheSnapshot> | FaultResult> {
-    const command = new DescribeServerlessCacheSnapshotsCommand({
-      ServerlessCacheName: filter.serverlessCacheName ?? undefined,
-      SnapshotType: filter.snapshotType ?? undefined,
-      NextToken: page.nextToken,
-      MaxResults: page.maxResults,
-    });
-    const result = await this.call('DescribeServerlessCacheSnapshots', (signal) => this.client.send(command, { abortSignal: signal }), {
-      serverlessCacheName: filter.serverlessCacheName ?? undefined,
-    });
-    if ('fault' in result) return result.fault;
-    return { items: result.output.ServerlessCacheSnapshots ?? [], nextToken: result.output.NextToken || undefined };
-  }
-
-  /** One serverless cache by name, or null when there is none. */
-  async describeServerlessCache(name: string): Promise<ServerlessCache | null> {
-    const command = new DescribeServerlessCachesCommand({ ServerlessCacheName: name });
-    const result = await this.call(
-      'DescribeServerlessCaches',
-      (signal) => this.client.send(command, { abortSignal: signal }),
-      { serverlessCacheName: name },
-      ['ServerlessCacheNotFoundFault', 'InvalidParameterValueException'],
-    );
-    if ('absent' in result) return null;
-    if ('fault' in result) throw this.unexpectedFault(result.fault);
-    return result.output.ServerlessCaches?.[0] ?? null;
-  }
-
-  /** A page of the account's serverless caches, or the documented fault AWS answered (a bad token). */
-  async describeServerlessCaches(page: PageRequest): Promise<Page<ServerlessCache> | FaultResult> {
-    const command = new DescribeServerlessCachesCommand({ NextToken: page.nextToken, MaxResults: page.maxResults });
-    const result = await this.call('DescribeServerlessCaches', (signal) => this.client.send(command, { abortSignal: signal }), {});
-    if ('fault' in result) return result.fault;
-    return { items: result.output.ServerlessCaches ?? [], nextToken: result.output.NextToken || undefined };
-  }
-
-  private call<T>(operation: ElastiCacheOperation, send: (signal: AbortSignal) => Promise<T>, subject: FaultSubject): Promise<CallResult<T>>;
-  private call<T>(
-    operation: ElastiCacheOperation,
-    send: (signal: AbortSignal) => Promise<T>,
-    subject: FaultSubject,
-    /** Faults that mean "nothing there" for this call, rather than a failure. */
-    absentOn: readonly never[],
-    /** Where the command records its attempts' fates (recordAttemptFates), to carry on a failure. */
-    attempts: readonly AttemptFate[],
-  ): Promise<CallResult<T>>;
-  private call<T>(
-    operation: ElastiCacheOperation,
-    send: (signal: AbortSignal) => Promise<T>,
-    subject: FaultSubject,
-    absentOn: readonly string[],
-  ): Promise<LookupResult<T>>;
-  private async call<T>(
-    operation: ElastiCacheOperation,
-    send: (signal: AbortSignal) => Promise<T>,
-    subject: FaultSubject,
-    absentOn: readonly string[] = [],
-    attempts: readonly AttemptFate[] = [],
-  ): Promise<LookupResult<T>> {
+  async send<T>(operation: ElastiCacheOperation, send: Send<T>, attempts: readonly AttemptFate[] = []): Promise<T> {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     // The deadline ends with the call. AbortSignal.timeout's timer and signal would outlive every
@@ -250,9 +112,9 @@ export class ElastiCacheDataSource {
       throw new UpstreamError(GatewayErrorCode.UPSTREAM_UNAVAILABLE, undefined);
     }
     try {
-      const output = await send(deadline.signal);
+      const output = await send(this.client, deadline.signal);
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
-      return { output };
+      return output;
     } catch (caught) {
       const error = caught as SdkErrorLike;
       const details = {
@@ -262,19 +124,12 @@ export class ElastiCacheDataSource {
         httpStatus: error.$metadata?.httpStatusCode,
         attempts: error.$metadata?.attempts,
       };
-      if (absentOn.includes(error.name)) {
-        this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
-        return { absent: true };
-      }
-      if (documentedFaults(operation).includes(error.name) && isFaultName(error.name)) {
+      if (documentedFaults(operation).includes(error.name)) {
         this.options.metrics.recordUpstreamCall(operation, 'fault', seconds());
         // AWS's own message, in full, is for the log only: clients get it redacted (src/elasticache/redact.ts).
         this.logger.info({ ...COMPONENT, ...details, awsMessage: error.message }, 'AWS answered with a documented fault');
-        const fault = buildFault(error.name, subject, {
-          awsRequestId: error.$metadata?.requestId ?? null,
-          awsMessage: error.message,
-        });
-        return { fault };
+        // The last recorded fate is the fault's own attempt.
+        throw new AwsFault(error.name, wireCode(error.name), error.$metadata?.requestId, error.message ?? '', attempts.slice(0, -1));
       }
       this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
       const code = classifyUpstreamError(caught);
@@ -286,7 +141,8 @@ export class ElastiCacheDataSource {
     }
   }
 
-  private required<T>(value: T | undefined, operation: ElastiCacheOperation): T {
+  /** An output without the member every success carries: AWS broke its contract, say nothing more. */
+  required<T>(value: T | undefined, operation: ElastiCacheOperation): T {
     if (value === undefined) {
       this.logger.error({ ...COMPONENT, operation }, 'AWS answered without the expected result');
       throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
@@ -295,8 +151,8 @@ export class ElastiCacheDataSource {
   }
 
   /** A documented fault that the gateway's own request should never have caused. */
-  private unexpectedFault(fault: FaultResult): GatewayError {
-    this.logger.error({ ...COMPONENT, fault: fault.__typename, awsRequestId: fault.awsRequestId }, 'unexpected fault from AWS');
+  unexpected(fault: AwsFault): GatewayError {
+    this.logger.error({ ...COMPONENT, fault: fault.name, awsRequestId: fault.requestId }, 'unexpected fault from AWS');
     return new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
   }
 }

@@ -13,8 +13,13 @@
  */
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { mayHaveReachedAws, mayStillBeRunning, type AttemptFate } from '../elasticache/attempts';
-import { UpstreamError, type CreateSnapshotRequest, type ElastiCacheDataSource } from '../elasticache/data-source';
-import type { FaultResult } from '../elasticache/faults';
+import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
+import {
+  createServerlessCacheSnapshot,
+  type CreateServerlessCacheSnapshotFault,
+} from '../operations/create-serverless-cache-snapshot';
+import { lookupServerlessCacheSnapshot } from '../operations/describe-serverless-cache-snapshots';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
@@ -32,7 +37,7 @@ export type CreateOutcome =
       /** True when the answer was found by a describe after the create's own answer was lost. */
       reconciled: boolean;
     }
-  | { fault: FaultResult };
+  | { fault: CreateServerlessCacheSnapshotFault };
 
 export interface CreateAttempt {
   /** When the action began (epoch ms): the first call with its idempotency key, or this one. */
@@ -51,10 +56,10 @@ export class SnapshotCreation {
   ) {}
 
   /** The created snapshot, or the documented fault; throws `OUTCOME_UNKNOWN` or a definite failure. */
-  async create(request: CreateSnapshotRequest, attempt: CreateAttempt): Promise<CreateOutcome> {
+  async create(request: CreateServerlessCacheSnapshotInput, attempt: CreateAttempt): Promise<CreateOutcome> {
     let created;
     try {
-      created = await this.elasticache.createServerlessCacheSnapshot(request);
+      created = await createServerlessCacheSnapshot(this.elasticache, request);
     } catch (error) {
       if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
       const found = await this.reconcile(request, attempt.since, error.attempts, error.code);
@@ -78,14 +83,14 @@ export class SnapshotCreation {
    * Throws `OUTCOME_UNKNOWN` when AWS cannot be asked.
    */
   private async reconcile(
-    request: CreateSnapshotRequest,
+    request: CreateServerlessCacheSnapshotInput,
     since: number,
     attempts: readonly AttemptFate[],
     endedWith: string,
   ): Promise<CreateOutcome | null> {
     let snapshot: ServerlessCacheSnapshot | null;
     try {
-      snapshot = await this.elasticache.describeServerlessCacheSnapshot(request.serverlessCacheSnapshotName);
+      snapshot = await lookupServerlessCacheSnapshot(this.elasticache, request.serverlessCacheSnapshotName);
     } catch (error) {
       throw this.unknown(request, attempts, 'the describe that would settle it failed too', error);
     }
@@ -104,7 +109,7 @@ export class SnapshotCreation {
     return { serverlessCacheSnapshot: snapshot, awsRequestId: null, reconciled: true };
   }
 
-  private unknown(request: CreateSnapshotRequest, attempts: readonly AttemptFate[], why: string, error?: unknown): GatewayError {
+  private unknown(request: CreateServerlessCacheSnapshotInput, attempts: readonly AttemptFate[], why: string, error?: unknown): GatewayError {
     this.logger.warn(
       { component: 'snapshots', serverlessCacheSnapshotName: request.serverlessCacheSnapshotName, attemptFates: attempts, why, ...(error ? { err: error } : {}) },
       'create outcome unknown',
@@ -114,7 +119,7 @@ export class SnapshotCreation {
 }
 
 /** Same cache, created no earlier than the action began (less the clock skew allowance). */
-export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateSnapshotRequest, since: number): boolean {
+export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateServerlessCacheSnapshotInput, since: number): boolean {
   const cache = snapshot.ServerlessCacheConfiguration?.ServerlessCacheName;
   const created = snapshot.CreateTime?.getTime();
   return (
@@ -129,7 +134,7 @@ export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: Cre
  * The input an idempotency key is bound to, as AWS would compare it: names in lower case (AWS
  * stores them so), tags as a set. Two inputs with the same fingerprint create the same snapshot.
  */
-export function createRequestFingerprint(request: CreateSnapshotRequest): string {
+export function createRequestFingerprint(request: CreateServerlessCacheSnapshotInput): string {
   const tags = (request.tags ?? []).map(({ key, value }) => [key, value ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([
     request.serverlessCacheSnapshotName.toLowerCase(),

@@ -6,23 +6,23 @@
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { auditMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { UpstreamError, type ElastiCacheDataSource, type SnapshotFilter } from '../elasticache/data-source';
-import type { FaultResult } from '../elasticache/faults';
+import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import { validateCreateServerlessCacheSnapshot, type CreateServerlessCacheSnapshotFault } from '../operations/create-serverless-cache-snapshot';
+import { describeServerlessCacheSnapshots, type SnapshotFilter } from '../operations/describe-serverless-cache-snapshots';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
 import type { IdempotencyRecords } from '../idempotency/records';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
-import { noSuchCacheFilter, upstreamPageOrBadInput } from '../pagination/upstream-faults';
+import { listPageError, noSuchCacheFilter } from '../pagination/upstream-faults';
 import { createRequestFingerprint, type CreateAttempt, type SnapshotCreation } from './creation';
 import type { CreateServerlessCacheSnapshotAccepted } from './outcomes';
 import type { SnapshotStatusWatcher } from './status-watcher';
-import { validateCreateSnapshotRequest } from './validation';
 
 export type CreateSnapshotResult =
   | (CreateServerlessCacheSnapshotAccepted & { __typename: 'CreateServerlessCacheSnapshotSuccess' })
-  | FaultResult;
+  | CreateServerlessCacheSnapshotFault;
 
 /** A create's answer as the caller got it, and how it came about (for the audit line). */
 export interface CreateSnapshotAnswer {
@@ -88,7 +88,7 @@ export class SnapshotService {
       });
     }
     // Answers the gateway gives without AWS are the same every time: no record needed.
-    const invalid = validateCreateSnapshotRequest(input);
+    const invalid = validateCreateServerlessCacheSnapshot(input);
     if (invalid) return { result: invalid, awsRequestId: null };
     if (key == null) return await this.createOnce(input, { since: Date.now(), earlierCallUnsettled: false });
     return await this.createIdempotently(input, JSON.stringify([this.keyOwner, key]));
@@ -161,7 +161,10 @@ export class SnapshotService {
     return await readConnection(
       list,
       page,
-      async (nextToken, maxResults) => upstreamPageOrBadInput(await this.elasticache.describeServerlessCacheSnapshots(filter, { nextToken, maxResults })),
+      (nextToken, maxResults) =>
+        describeServerlessCacheSnapshots(this.elasticache, filter, { nextToken, maxResults }).catch((error: unknown) => {
+          throw listPageError(error, filter);
+        }),
       this.authorization.snapshotFilter(cacheName),
     );
   }

@@ -3,8 +3,12 @@
  * a bad request costs no API quota and gets a precise `field`. Only documented rules are here: a
  * rule AWS does not have would refuse requests AWS accepts.
  */
-import { buildFault, MAX_TAGS_PER_RESOURCE, type FaultResult } from '../elasticache/faults';
-import type { CreateSnapshotRequest } from '../elasticache/data-source';
+import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
+import { buildFault, MAX_TAGS_PER_RESOURCE, type FaultOf } from '../operations/faults';
+
+type CreateSnapshotRequest = CreateServerlessCacheSnapshotInput;
+/** The faults the gateway's own checks answer with, as AWS would. */
+type RuleFault = FaultOf<'InvalidParameterValueException' | 'TagQuotaPerResourceExceeded'>;
 
 export const SNAPSHOT_NAME_MAX_LENGTH = 255;
 export const TAG_KEY_MAX_LENGTH = 128;
@@ -14,11 +18,11 @@ const RESERVED_TAG_PREFIX = 'aws:';
 /** AWS counts characters, not UTF-16 code units: an emoji is one character. */
 const length = (s: string) => [...s].length;
 
-const invalid = (field: string[], message: string): FaultResult =>
+const invalid = (field: string[], message: string): RuleFault =>
   buildFault('InvalidParameterValueException', {}, { awsRequestId: null, field, message });
 
 /** The first rule the request breaks, as the fault AWS would answer with; null when it is valid. */
-export function validateCreateSnapshotRequest(request: CreateSnapshotRequest): FaultResult | null {
+export function validateCreateSnapshotRequest(request: CreateSnapshotRequest): RuleFault | null {
   const nameLength = length(request.serverlessCacheSnapshotName);
   if (nameLength < 1 || nameLength > SNAPSHOT_NAME_MAX_LENGTH) {
     return invalid(
@@ -38,7 +42,7 @@ export function validateCreateSnapshotRequest(request: CreateSnapshotRequest): F
 function validateTags(
   tags: NonNullable<CreateSnapshotRequest['tags']>,
   subject: { serverlessCacheName: string; serverlessCacheSnapshotName: string },
-): FaultResult | null {
+): RuleFault | null {
   const firstIndexOfKey = new Map<string, number>();
   for (const [index, { key, value }] of tags.entries()) {
     const at = `tags[${index}]`;

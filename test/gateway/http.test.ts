@@ -24,9 +24,12 @@ it('tells HTTP caches not to store GraphQL answers', async () => {
 });
 
 it('counts upstream calls per operation in its Prometheus metrics, on the metrics listener only', async () => {
-  await gateway.graphql('{ serverlessCacheSnapshot(name: "metrics-probe") { arn } }');
+  await gateway.graphql('{ serverlessCaches { nodes { serverlessCacheName } } serverlessCacheSnapshot(name: "metrics-probe") { arn } }');
   const text = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
-  expect(text).toMatch(/elasticache_upstream_calls_total\{operation="DescribeServerlessCacheSnapshots",outcome="success"\} [1-9]/);
+  expect(text).toMatch(/elasticache_upstream_calls_total\{operation="DescribeServerlessCaches",outcome="success"\} [1-9]/);
+  // The AWS layer counts what AWS answered: an unknown name is its ServerlessCacheSnapshotNotFoundFault,
+  // even though the lookup reads it as null.
+  expect(text).toMatch(/elasticache_upstream_calls_total\{operation="DescribeServerlessCacheSnapshots",outcome="fault"\} [1-9]/);
   expect(gateway.gateway.metricsUrl).not.toBe(gateway.url);
   expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
   expect((await fetch(`${gateway.url}/health`)).status).toBe(200);

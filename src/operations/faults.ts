@@ -1,5 +1,7 @@
 /**
- * The one table that turns a fault AWS documents into the GraphQL type a front end switches on.
+ * The one table that turns a fault AWS documents (an `AwsFault` from the AWS layer) into the
+ * GraphQL type a front end switches on. Each operation's file says which of them its result union
+ * holds and what the fault is about (its subject); this table says how each one reads.
  *
  * Keys are the model's shape names, which are also the SDK's error class names and the GraphQL
  * type names. The wire code of each fault comes from the committed service-model extract, so
@@ -8,7 +10,8 @@
  * request, so a front end can say "the cache demo-valkey" without parsing text.
  */
 import serviceModel from '../aws/service-model.json';
-import { redactAwsMessage } from './redact';
+import type { AwsFault } from '../elasticache/aws-fault';
+import { redactAwsMessage } from '../elasticache/redact';
 import type {
   InvalidParameterCombinationException,
   InvalidParameterValueException,
@@ -22,8 +25,6 @@ import type {
 
 /** AWS's documented limit of tags on one resource. */
 export const MAX_TAGS_PER_RESOURCE = 50;
-
-export type ElastiCacheOperation = keyof typeof serviceModel.operations;
 
 /** What the gateway knows about the request a fault answers; used to fill the fault's fields. */
 export interface FaultSubject {
@@ -45,6 +46,7 @@ export interface FaultOrigin {
 
 type WithTypename<T, N extends string> = Omit<T, '__typename'> & { __typename: N };
 
+/** Every fault type of the schema, as its resolvers receive it. */
 export type FaultResult =
   | WithTypename<ServerlessCacheSnapshotAlreadyExistsFault, 'ServerlessCacheSnapshotAlreadyExistsFault'>
   | WithTypename<ServerlessCacheNotFoundFault, 'ServerlessCacheNotFoundFault'>
@@ -56,7 +58,7 @@ export type FaultResult =
   | WithTypename<InvalidParameterCombinationException, 'InvalidParameterCombinationException'>;
 
 export type FaultName = FaultResult['__typename'];
-type FaultOf<N extends FaultName> = Extract<FaultResult, { __typename: N }>;
+export type FaultOf<N extends FaultName> = Extract<FaultResult, { __typename: N }>;
 type Common = 'code' | 'awsRequestId' | '__typename';
 type Builder<N extends FaultName> = (subject: FaultSubject, origin: FaultOrigin) => Omit<FaultOf<N>, Common>;
 
@@ -111,12 +113,16 @@ export function buildFault<N extends FaultName>(name: N, subject: FaultSubject, 
   } as FaultOf<N>;
 }
 
-/** The faults AWS documents for `operation`, by shape name (= SDK error name). */
-export function documentedFaults(operation: ElastiCacheOperation): readonly string[] {
-  return serviceModel.operations[operation].errors;
-}
-
 /** True when the gateway has a GraphQL type for this documented fault. */
 export function isFaultName(name: string): name is FaultName {
   return Object.hasOwn(FAULTS, name);
+}
+
+/**
+ * The union member for a fault AWS answered, when it is one of `members` (the operation's result
+ * union); undefined otherwise, for the caller to treat as unexpected.
+ */
+export function faultMember<N extends FaultName>(fault: AwsFault, members: readonly N[], subject: FaultSubject): FaultOf<N> | undefined {
+  if (!(members as readonly string[]).includes(fault.name)) return undefined;
+  return buildFault(fault.name as N, subject, { awsRequestId: fault.requestId ?? null, awsMessage: fault.message });
 }
