@@ -22,8 +22,16 @@ export interface EmulatorConfig {
   region: string;
   /** How long a new snapshot stays `creating` before it becomes `available`. */
   snapshotAvailableAfterMs: number;
+  /** How long a deleted snapshot stays `deleting` before it is gone. */
+  snapshotDeleteAfterMs: number;
+  /** How long an export keeps a snapshot `exporting` before it is `available` again. */
+  snapshotExportAfterMs: number;
+  /** How long a new serverless cache stays `creating` before it becomes `available`. */
+  cacheAvailableAfterMs: number;
   /** Snapshots one serverless cache may take per rolling 24 hours (AWS's default quota is 24). */
   dailySnapshotQuotaPerCache: number;
+  /** Serverless caches the account may have in the region (AWS's default quota is 40). */
+  serverlessCacheQuota: number;
   /** File the emulator's state is saved to and restored from; in memory only when absent. */
   stateFile: string | undefined;
 }
@@ -274,7 +282,11 @@ const variables = {
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.optional(),
   EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
+  EMULATOR_SNAPSHOT_DELETE_AFTER_MS: nonNegativeInt.default(5_000),
+  EMULATOR_SNAPSHOT_EXPORT_AFTER_MS: nonNegativeInt.default(10_000),
+  EMULATOR_CACHE_AVAILABLE_AFTER_MS: nonNegativeInt.default(15_000),
   EMULATOR_DAILY_SNAPSHOT_QUOTA: nonNegativeInt.default(24),
+  EMULATOR_SERVERLESS_CACHE_QUOTA: nonNegativeInt.default(40),
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
 } as const;
 
@@ -307,7 +319,11 @@ function emulatorConfig(v: Variables, defaultPort: number): EmulatorConfig {
     port: v.EMULATOR_PORT ?? defaultPort,
     region: v.AWS_REGION ?? DEFAULT_REGION,
     snapshotAvailableAfterMs: v.EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS,
+    snapshotDeleteAfterMs: v.EMULATOR_SNAPSHOT_DELETE_AFTER_MS,
+    snapshotExportAfterMs: v.EMULATOR_SNAPSHOT_EXPORT_AFTER_MS,
+    cacheAvailableAfterMs: v.EMULATOR_CACHE_AVAILABLE_AFTER_MS,
     dailySnapshotQuotaPerCache: v.EMULATOR_DAILY_SNAPSHOT_QUOTA,
+    serverlessCacheQuota: v.EMULATOR_SERVERLESS_CACHE_QUOTA,
     stateFile: v.EMULATOR_STATE_FILE,
   };
 }

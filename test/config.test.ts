@@ -118,4 +118,17 @@ describe('loadEmulatorConfig', () => {
       loadEmulatorConfig({ EMULATOR_PORT: '5000', EMULATOR_STATE_FILE: '/tmp/s.json', EMULATOR_DAILY_SNAPSHOT_QUOTA: '5', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '0' }),
     ).toEqual(expect.objectContaining({ port: 5000, stateFile: '/tmp/s.json', dailySnapshotQuotaPerCache: 5, snapshotAvailableAfterMs: 0 }));
   });
+
+  it('takes the lifecycle delays and the cache quota from the environment, with defaults', () => {
+    expect(loadEmulatorConfig({})).toMatchObject({ snapshotDeleteAfterMs: 5000, snapshotExportAfterMs: 10_000, cacheAvailableAfterMs: 15_000, serverlessCacheQuota: 40 });
+    expect(
+      loadEmulatorConfig({
+        EMULATOR_SNAPSHOT_DELETE_AFTER_MS: '0',
+        EMULATOR_SNAPSHOT_EXPORT_AFTER_MS: '250',
+        EMULATOR_CACHE_AVAILABLE_AFTER_MS: '1000',
+        EMULATOR_SERVERLESS_CACHE_QUOTA: '5',
+      }),
+    ).toMatchObject({ snapshotDeleteAfterMs: 0, snapshotExportAfterMs: 250, cacheAvailableAfterMs: 1000, serverlessCacheQuota: 5 });
+    expect(() => loadEmulatorConfig({ EMULATOR_SNAPSHOT_DELETE_AFTER_MS: '-1' })).toThrow(/EMULATOR_SNAPSHOT_DELETE_AFTER_MS="-1"/);
+  });
 });

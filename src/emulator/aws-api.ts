@@ -28,6 +28,8 @@ export interface AwsApiDeps {
   injector: FaultInjector;
   calls: CallCounter;
   persist: () => Promise<void>;
+  /** Applies the transitions due at `nowMs` (see `EmulatorStore.advance`) and persists them. */
+  settle: (nowMs: number) => Promise<void>;
   clock: () => number;
   logger: Logger;
   /** Aborted when the emulator closes, cutting injected delays short. */
@@ -131,12 +133,20 @@ export class AwsApi {
 
   // Async so that an operation throwing synchronously rejects like one that fails after an await.
   private async run(operation: Operation, params: FormParams): Promise<XmlObject> {
+    const { config } = this.deps;
+    const nowMs = this.deps.clock();
+    // Every operation sees the state as of its own instant: transitions that ended are applied first.
+    await this.deps.settle(nowMs);
     return operation(params, {
       store: this.deps.store,
-      region: this.deps.config.region,
-      snapshotAvailableAfterMs: this.deps.config.snapshotAvailableAfterMs,
-      dailySnapshotQuotaPerCache: this.deps.config.dailySnapshotQuotaPerCache,
-      nowMs: this.deps.clock(),
+      region: config.region,
+      snapshotAvailableAfterMs: config.snapshotAvailableAfterMs,
+      snapshotDeleteAfterMs: config.snapshotDeleteAfterMs,
+      snapshotExportAfterMs: config.snapshotExportAfterMs,
+      cacheAvailableAfterMs: config.cacheAvailableAfterMs,
+      dailySnapshotQuotaPerCache: config.dailySnapshotQuotaPerCache,
+      serverlessCacheQuota: config.serverlessCacheQuota,
+      nowMs,
       persist: this.deps.persist,
     });
   }

@@ -64,9 +64,9 @@ export function operationFaults(action: string): readonly string[] {
   return ops[action]?.errors ?? [];
 }
 
-/** True when the extract names the action, i.e. it is a real ElastiCache snapshot-family operation. */
+/** True when the action is a real ElastiCache operation (implemented here or not). */
 export function isModeledOperation(action: string): boolean {
-  return Object.prototype.hasOwnProperty.call(serviceModel.operations, action);
+  return (serviceModel.operationNames as readonly string[]).includes(action);
 }
 
 export const invalidParameterValue = (message: string): AwsError => modeledFault('InvalidParameterValueException', message);

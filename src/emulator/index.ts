@@ -8,7 +8,7 @@ import { AdminApi } from './admin-api';
 import { AwsApi } from './aws-api';
 import { CallCounter, FaultInjector } from './injections';
 import { readStateFile, StateFileWriter } from './persistence';
-import { seedState } from './seeds';
+import { seedBuckets, seedState } from './seeds';
 import { EmulatorHttpServer } from './server';
 import { EmulatorStore } from './store';
 
@@ -35,16 +35,29 @@ function urlHost(address: string): string {
 export async function startEmulator(config: EmulatorConfig, logger: Logger): Promise<RunningEmulator> {
   const log = logger.child({ component: 'elasticache-emulator' });
   const clock = Date.now;
-  const saved = config.stateFile === undefined ? undefined : await readStateFile(config.stateFile);
+  const saved =
+    config.stateFile === undefined
+      ? undefined
+      : await readStateFile(config.stateFile, { snapshotAvailableAfterMs: config.snapshotAvailableAfterMs, buckets: seedBuckets(config.region) });
   const store = new EmulatorStore(saved ?? seedState(config.region));
   const writer = config.stateFile === undefined ? undefined : new StateFileWriter(config.stateFile, () => store.toData(), clock);
   const persist = (): Promise<void> => writer?.save() ?? Promise.resolve();
   if (saved === undefined) await persist();
+  // Transitions are applied when the state is read. Their outcome depends only on stored times, so
+  // a failed write of one loses nothing: the state file still holds what produces it again.
+  const settle = async (nowMs: number): Promise<void> => {
+    if (!store.advance(nowMs)) return;
+    try {
+      await persist();
+    } catch (err) {
+      log.error({ err }, 'could not save the emulator state after applying due transitions');
+    }
+  };
 
   const injector = new FaultInjector();
   const calls = new CallCounter();
   const shutdown = new AbortController();
-  const aws = new AwsApi({ config, store, injector, calls, persist, clock, logger: log, shutdown: shutdown.signal });
+  const aws = new AwsApi({ config, store, injector, calls, persist, settle, clock, logger: log, shutdown: shutdown.signal });
   const admin = new AdminApi({
     store,
     injector,
@@ -56,8 +69,8 @@ export async function startEmulator(config: EmulatorConfig, logger: Logger): Pro
       calls.clear();
       await persist();
     },
+    settle,
     region: config.region,
-    snapshotAvailableAfterMs: config.snapshotAvailableAfterMs,
     clock,
     logger: log,
   });

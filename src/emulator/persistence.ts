@@ -9,7 +9,17 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { STATE_FORMAT, stateDocumentSchema, type StateData, type StateDocument } from './state';
+import {
+  migrateV1,
+  READABLE_STATE_VERSIONS,
+  STATE_FORMAT,
+  STATE_VERSION,
+  stateDocumentSchema,
+  stateDocumentV1Schema,
+  type BucketRecord,
+  type StateData,
+  type StateDocument,
+} from './state';
 import { describeIssues } from './zod-issues';
 
 /** The state file exists but cannot be used; starting anyway would silently discard its content. */
@@ -22,8 +32,17 @@ export class StateFileError extends Error {
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** The saved state, or `undefined` when the file does not exist yet. */
-export async function readStateFile(path: string): Promise<StateData | undefined> {
+/** What a version-1 file lacks and is filled in from (see `migrateV1`). */
+export interface StateMigration {
+  snapshotAvailableAfterMs: number;
+  buckets: BucketRecord[];
+}
+
+/**
+ * The saved state, or `undefined` when the file does not exist yet. A version-1 file is migrated
+ * (it is rewritten as version 2 with the next change).
+ */
+export async function readStateFile(path: string, migration: StateMigration): Promise<StateData | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -38,15 +57,26 @@ export async function readStateFile(path: string): Promise<StateData | undefined
   } catch (err) {
     throw new StateFileError(`The emulator state file ${path} is not valid JSON (${errorText(err)}). ${fix}`);
   }
+  const version = typeof json === 'object' && json !== null ? (json as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && !(READABLE_STATE_VERSIONS as readonly number[]).includes(version)) {
+    throw new StateFileError(
+      `The emulator state file ${path} has version ${version}; this emulator reads versions ${READABLE_STATE_VERSIONS.join(' and ')}. ${fix}`,
+    );
+  }
+  if (version === 1) {
+    const v1 = stateDocumentV1Schema.safeParse(json);
+    if (!v1.success) throw new StateFileError(`The emulator state file ${path} is not a valid emulator state (version 1): ${describeIssues(v1.error)}. ${fix}`);
+    return migrateV1(v1.data, migration);
+  }
   const parsed = stateDocumentSchema.safeParse(json);
   if (!parsed.success) {
     throw new StateFileError(`The emulator state file ${path} is not a valid emulator state: ${describeIssues(parsed.error)}. ${fix}`);
   }
-  return { caches: parsed.data.caches, snapshots: parsed.data.snapshots };
+  return { caches: parsed.data.caches, snapshots: parsed.data.snapshots, buckets: parsed.data.buckets };
 }
 
 export function stateDocument(data: StateData, savedAtMs: number): StateDocument {
-  return { format: STATE_FORMAT, version: 1, savedAt: new Date(savedAtMs).toISOString(), ...data };
+  return { format: STATE_FORMAT, version: STATE_VERSION, savedAt: new Date(savedAtMs).toISOString(), ...data };
 }
 
 /** Replaces `path` with `contents` atomically. */

@@ -4,8 +4,7 @@
  * would read an empty element as `""`.
  */
 import { EMULATOR_ACCOUNT_ID } from '../config';
-import type { CacheRecord, SnapshotRecord } from './state';
-import { snapshotStatus } from './store';
+import type { CacheRecord, SnapshotRecord, Tag } from './state';
 import { timestamp, type XmlObject, type XmlValue } from './xml';
 
 export const cacheArn = (region: string, name: string): string => `arn:aws:elasticache:${region}:${EMULATOR_ACCOUNT_ID}:serverlesscache:${name}`;
@@ -21,8 +20,6 @@ const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined :
 
 export interface ShapeContext {
   region: string;
-  nowMs: number;
-  snapshotAvailableAfterMs: number;
 }
 
 export function serverlessCacheSnapshotShape(s: SnapshotRecord, ctx: ShapeContext): XmlObject {
@@ -31,7 +28,7 @@ export function serverlessCacheSnapshotShape(s: SnapshotRecord, ctx: ShapeContex
     ARN: snapshotArn(ctx.region, s.name),
     KmsKeyId: orUndefined(s.kmsKeyId),
     SnapshotType: s.snapshotType,
-    Status: snapshotStatus(s, ctx.nowMs, ctx.snapshotAvailableAfterMs),
+    Status: s.status,
     CreateTime: timestamp(s.createTimeMs),
     ExpiryTime: s.expiryTimeMs === null ? undefined : timestamp(s.expiryTimeMs),
     BytesUsedForCache: s.bytesUsedForCache,
@@ -41,6 +38,19 @@ export function serverlessCacheSnapshotShape(s: SnapshotRecord, ctx: ShapeContex
       MajorEngineVersion: s.majorEngineVersion,
     },
   };
+}
+
+function usageLimits({ dataStorageGb: storage, ecpuPerSecond: ecpu }: CacheRecord['usageLimits']): XmlObject | undefined {
+  if (storage === null && ecpu === null) return undefined;
+  return {
+    DataStorage: storage === null ? undefined : { Maximum: orUndefined(storage.maximum), Minimum: orUndefined(storage.minimum), Unit: 'GB' },
+    ECPUPerSecond: ecpu === null ? undefined : { Maximum: orUndefined(ecpu.maximum), Minimum: orUndefined(ecpu.minimum) },
+  };
+}
+
+/** `TagListMessage`: `<TagList><Tag><Key/><Value/></Tag>…</TagList>`; a null value has no `<Value>`. */
+export function tagListShape(tags: readonly Tag[]): XmlObject {
+  return { TagList: xmlList('Tag', tags.map((t) => ({ Key: t.key, Value: orUndefined(t.value) }))) };
 }
 
 export function serverlessCacheShape(c: CacheRecord, region: string): XmlObject {
@@ -53,10 +63,7 @@ export function serverlessCacheShape(c: CacheRecord, region: string): XmlObject 
     Engine: c.engine,
     MajorEngineVersion: c.majorEngineVersion,
     FullEngineVersion: c.fullEngineVersion,
-    CacheUsageLimits: {
-      DataStorage: { Maximum: c.usageLimits.dataStorageGb.maximum, Minimum: c.usageLimits.dataStorageGb.minimum, Unit: 'GB' },
-      ECPUPerSecond: { Maximum: c.usageLimits.ecpuPerSecond.maximum, Minimum: c.usageLimits.ecpuPerSecond.minimum },
-    },
+    CacheUsageLimits: usageLimits(c.usageLimits),
     KmsKeyId: orUndefined(c.kmsKeyId),
     StorageEncryptionType: c.kmsKeyId === null ? 'sse-elasticache' : 'sse-kms',
     SecurityGroupIds: xmlList('SecurityGroupId', c.securityGroupIds),

@@ -1,14 +1,16 @@
 /**
- * Readers for operation parameters, enforcing the rules the AWS docs state in prose (the model has
- * no length or range traits, and the JS SDK validates nothing client-side). Every failure is an
- * `InvalidParameterValue` naming the parameter, except the tag count, which has its own fault.
+ * Readers for operation parameters. The wire concerns live here (presence, list encodings,
+ * integers); the rules AWS documents in prose (lengths, tag rules) are the shared ones in
+ * `src/aws/rules.ts`, which the gateway checks too, and `raise` turns their violations into the
+ * AWS error a client sees. Every failure is an `InvalidParameterValue` naming the parameter by its
+ * wire name, except the tag count, which has its own fault.
  */
-import { invalidParameterValue, modeledFault } from './faults';
-import { FormError, type FormParams } from './form';
+import { checkTags, codePointLength, type FieldLabel, type RuleOptions, type RuleViolation, type TagInput } from '../aws/rules';
+import { AwsError, invalidParameterValue, modeledFault } from './faults';
+import { FormError, type FormListItem, type FormParams } from './form';
 import type { Tag } from './state';
 
-/** Length in Unicode code points, the unit AWS's "characters" limits count (not UTF-16 units). */
-export const codePointLength = (s: string): number => Array.from(s).length;
+export { codePointLength, MAX_TAGS_PER_RESOURCE } from '../aws/rules';
 
 export function requiredString(params: FormParams, name: string): string {
   const value = params.get(name);
@@ -40,12 +42,8 @@ export function optionalInteger(params: FormParams, name: string, min: number, m
   return value;
 }
 
-export const MAX_TAGS_PER_RESOURCE = 50;
-const MAX_TAG_KEY = 128;
-const MAX_TAG_VALUE = 256;
-
 /** Converts the form decoder's structural complaints into the AWS error a client sees. */
-export function formList(params: FormParams, listName: string, memberName: string): ReturnType<FormParams['list']> {
+export function formList(params: FormParams, listName: string, memberName: string): FormListItem[] | undefined {
   try {
     return params.list(listName, memberName);
   } catch (err) {
@@ -55,40 +53,84 @@ export function formList(params: FormParams, listName: string, memberName: strin
 }
 
 /**
- * Reads `Tags.Tag.N.Key/Value` in wire-index order. Per-tag problems are reported before the
- * count, so a client fixing one error at a time never sees the count fault mask a malformed tag.
- * `aws:` is checked case-insensitively: AWS reserves the prefix and treats it that way elsewhere.
+ * A list of strings (`SnapshotArnsToRestore.SnapshotArn.N`, `TagKeys.member.N`) in wire-index
+ * order; `undefined` when absent, `[]` for `Name=`. Items are scalars and must not be empty.
  */
-export function readTags(params: FormParams): Tag[] {
+export function readStringList(params: FormParams, listName: string, memberName: string): string[] | undefined {
+  const items = formList(params, listName, memberName);
+  if (items === undefined) return undefined;
+  return items.map(({ index, fields }) => {
+    const at = `${listName}.${memberName}.${index}`;
+    for (const field of fields.keys()) if (field !== '') throw invalidParameterValue(`Unexpected parameter ${at}.${field}: the items of ${listName} are plain values.`);
+    const value = fields.get('');
+    if (value === undefined || value === '') throw invalidParameterValue(`${at} must not be empty.`);
+    return value;
+  });
+}
+
+/** The tags of a request as the rules take them, with the wire index of each (for messages). */
+export interface WireTags {
+  tags: TagInput[];
+  wireIndices: number[];
+}
+
+/** Reads `Tags.Tag.N.Key/Value` in wire-index order, checking only the encoding; `undefined` when absent. */
+export function readTagList(params: FormParams): WireTags | undefined {
   const items = formList(params, 'Tags', 'Tag');
-  if (items === undefined) return [];
-  const tags: Tag[] = [];
-  const seen = new Set<string>();
+  if (items === undefined) return undefined;
+  const tags: TagInput[] = [];
+  const wireIndices: number[] = [];
   for (const { index, fields } of items) {
     const at = `Tags.Tag.${index}`;
     for (const field of fields.keys()) {
       if (field !== 'Key' && field !== 'Value') throw invalidParameterValue(`Unexpected parameter ${field === '' ? at : `${at}.${field}`}: a tag has only Key and Value.`);
     }
-    const key = fields.get('Key');
-    const value = fields.get('Value') ?? null;
-    if (key === undefined) throw invalidParameterValue(`${at}.Key must be provided: a tag key may not be null.`);
-    const keyLength = codePointLength(key);
-    if (keyLength < 1 || keyLength > MAX_TAG_KEY) {
-      throw invalidParameterValue(`${at}.Key must be between 1 and ${MAX_TAG_KEY} characters long; it is ${keyLength}.`);
-    }
-    if (key.toLowerCase().startsWith('aws:')) throw invalidParameterValue(`${at}.Key: the aws: prefix is reserved for AWS use.`);
-    if (value !== null && codePointLength(value) > MAX_TAG_VALUE) {
-      throw invalidParameterValue(`${at}.Value must be at most ${MAX_TAG_VALUE} characters long; it is ${codePointLength(value)}.`);
-    }
-    if (seen.has(key)) throw invalidParameterValue(`${at}.Key: the tag key "${key}" is given more than once; tag keys must be unique.`);
-    seen.add(key);
-    tags.push({ key, value });
+    tags.push({ key: fields.get('Key'), value: fields.get('Value') ?? null });
+    wireIndices.push(index);
   }
-  if (tags.length > MAX_TAGS_PER_RESOURCE) {
-    throw modeledFault(
-      'TagQuotaPerResourceExceeded',
-      `The request would give the resource ${tags.length} tags; the maximum number of tags permitted on a resource is ${MAX_TAGS_PER_RESOURCE}.`,
-    );
-  }
-  return tags;
+  return { tags, wireIndices };
+}
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Names the rules' fields by their wire names: `['serverlessCacheName']` → `The parameter
+ * ServerlessCacheName`, `['tags', '0', 'key']` → `Tags.Tag.<its wire index>.Key`.
+ */
+export function wireLabel(tagWireIndices: readonly number[] = []): FieldLabel {
+  return (field) => {
+    const [head = '', position, leaf] = field;
+    if (head === 'tags' && position !== undefined) {
+      const index = tagWireIndices[Number(position)] ?? Number(position) + 1;
+      return `Tags.Tag.${index}${leaf === undefined ? '' : `.${capitalise(leaf)}`}`;
+    }
+    return `The parameter ${capitalise(head)}`;
+  };
+}
+
+/** Rule options that name fields by their wire names. */
+export const wireRuleOptions = (tags?: WireTags): RuleOptions => ({ label: wireLabel(tags?.wireIndices) });
+
+/** The AWS error for a rule violation. */
+export function violationError(violation: RuleViolation): AwsError {
+  return violation.kind === 'tag-quota' ? modeledFault('TagQuotaPerResourceExceeded', violation.message) : invalidParameterValue(violation.message);
+}
+
+/** Throws the AWS error for a violation, if there is one. */
+export function raise(violation: RuleViolation | null): void {
+  if (violation !== null) throw violationError(violation);
+}
+
+/** Tags the rules accepted, as stored (a key is always present once the rules passed). */
+export const storedTags = (tags: readonly TagInput[] | undefined): Tag[] => (tags ?? []).map((t) => ({ key: t.key ?? '', value: t.value ?? null }));
+
+/**
+ * Reads `Tags.Tag.N.Key/Value` and checks them with the shared tag rules, the count included:
+ * what create and copy store. Per-tag problems are reported before the count.
+ */
+export function readTags(params: FormParams): Tag[] {
+  const wire = readTagList(params);
+  if (wire === undefined) return [];
+  raise(checkTags(wire.tags, wireRuleOptions(wire)));
+  return storedTags(wire.tags);
 }

@@ -14,7 +14,11 @@ export function testConfig(overrides: Partial<EmulatorConfig> = {}): EmulatorCon
     port: 0,
     region: 'us-east-1',
     snapshotAvailableAfterMs: 60_000,
+    snapshotDeleteAfterMs: 60_000,
+    snapshotExportAfterMs: 60_000,
+    cacheAvailableAfterMs: 60_000,
     dailySnapshotQuotaPerCache: 1000,
+    serverlessCacheQuota: 40,
     stateFile: undefined,
     ...overrides,
   };

@@ -32,11 +32,12 @@ async function withEmulator<T>(overrides: Parameters<typeof start>[0], fn: (url:
 
 it('writes the seed state when the file does not exist yet', async () => {
   await withEmulator({}, () => Promise.resolve());
-  const doc = JSON.parse(await readFile(stateFile, 'utf8')) as { format: string; version: number; caches: { name: string }[]; snapshots: unknown[] };
+  const doc = JSON.parse(await readFile(stateFile, 'utf8')) as { format: string; version: number; caches: { name: string }[]; snapshots: unknown[]; buckets: unknown[] };
   expect(doc.format).toBe('elasticache-emulator-state');
-  expect(doc.version).toBe(1);
+  expect(doc.version).toBe(2);
   expect(doc.caches.map((c) => c.name)).toEqual(['demo-valkey', 'demo-redis', 'demo-memcached', 'demo-modifying']);
   expect(doc.snapshots).toEqual([]);
+  expect(doc.buckets).toEqual([{ name: 'demo-exports', region: 'us-east-1', objects: [] }]);
 });
 
 it('restores snapshots, tags, cache statuses and creation times after a restart; status keeps ageing', async () => {
@@ -112,17 +113,17 @@ describe('a state file that cannot be used fails the start, and is left untouche
     ['another document', '{"hello": "world"}', /is not a valid emulator state: format: .*; version: .*; caches: .*; snapshots: /],
     [
       'a bad record',
-      JSON.stringify({ format: 'elasticache-emulator-state', version: 1, savedAt: 'x', caches: [{ ...seedState('us-east-1').caches[0], status: 'sleeping' }], snapshots: [] }),
+      JSON.stringify({ format: 'elasticache-emulator-state', version: 2, savedAt: 'x', caches: [{ ...seedState('us-east-1').caches[0], status: 'sleeping' }], snapshots: [], buckets: [] }),
       /caches\.0\.status: /,
     ],
     [
       'an upper-case name',
-      JSON.stringify({ format: 'elasticache-emulator-state', version: 1, savedAt: 'x', caches: [{ ...seedState('us-east-1').caches[0], name: 'Demo' }], snapshots: [] }),
+      JSON.stringify({ format: 'elasticache-emulator-state', version: 2, savedAt: 'x', caches: [{ ...seedState('us-east-1').caches[0], name: 'Demo' }], snapshots: [], buckets: [] }),
       /caches\.0\.name: must be lower case/,
     ],
     [
       'duplicate caches',
-      JSON.stringify({ format: 'elasticache-emulator-state', version: 1, savedAt: 'x', caches: [seedState('us-east-1').caches[0], seedState('us-east-1').caches[0]], snapshots: [] }),
+      JSON.stringify({ format: 'elasticache-emulator-state', version: 2, savedAt: 'x', caches: [seedState('us-east-1').caches[0], seedState('us-east-1').caches[0]], snapshots: [], buckets: [] }),
       /duplicate cache name "demo-valkey"/,
     ],
   ])('%s', async (_label, content, message) => {

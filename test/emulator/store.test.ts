@@ -1,6 +1,6 @@
 import { seedState, regionCode, SEED_CACHE_NAMES } from '../../src/emulator/seeds';
 import type { SnapshotRecord } from '../../src/emulator/state';
-import { EmulatorStore, snapshotStatus } from '../../src/emulator/store';
+import { EmulatorStore } from '../../src/emulator/store';
 
 function snapshot(name: string, createTimeMs: number, cacheName = 'demo-valkey'): SnapshotRecord {
   return {
@@ -14,6 +14,9 @@ function snapshot(name: string, createTimeMs: number, cacheName = 'demo-valkey')
     expiryTimeMs: null,
     bytesUsedForCache: '1',
     tags: [{ key: 'k', value: null }],
+    status: 'available',
+    statusUntilMs: null,
+    exportBucket: null,
   };
 }
 
@@ -95,12 +98,65 @@ describe('EmulatorStore', () => {
   });
 });
 
-describe('snapshotStatus', () => {
-  it('is creating until the configured delay has passed, then available', () => {
-    const s = snapshot('a', 10_000);
-    expect(snapshotStatus(s, 10_000, 500)).toBe('creating');
-    expect(snapshotStatus(s, 10_499, 500)).toBe('creating');
-    expect(snapshotStatus(s, 10_500, 500)).toBe('available');
-    expect(snapshotStatus(s, 10_000, 0)).toBe('available');
+describe('advance: stored transitions, applied when due', () => {
+  it('turns creating into available at the stored end, not before', () => {
+    const store = new EmulatorStore(seedState('us-east-1'));
+    store.addSnapshot({ ...snapshot('a', 10_000), status: 'creating', statusUntilMs: 10_500 });
+    expect(store.advance(10_499)).toBe(false);
+    expect(store.getSnapshot('a')?.status).toBe('creating');
+    expect(store.advance(10_500)).toBe(true);
+    expect(store.getSnapshot('a')).toMatchObject({ status: 'available', statusUntilMs: null });
+    expect(store.advance(99_999)).toBe(false);
+  });
+
+  it('removes a deleting snapshot, tags and all, once its deletion ends', () => {
+    const store = new EmulatorStore(seedState('us-east-1'));
+    store.addSnapshot(snapshot('gone', 1));
+    store.setSnapshotStatus('gone', 'deleting', 2000);
+    store.advance(1999);
+    expect(store.getTags('snapshot', 'gone')).toEqual([{ key: 'k', value: null }]);
+    store.advance(2000);
+    expect(store.getSnapshot('gone')).toBeUndefined();
+    expect(store.getTags('snapshot', 'gone')).toBeUndefined();
+  });
+
+  it('ends an export: available again, its object in the bucket (replacing an earlier one), nothing if the bucket went', () => {
+    const store = new EmulatorStore(seedState('us-east-1'));
+    store.addSnapshot(snapshot('x', 1));
+    store.setSnapshotStatus('x', 'exporting', 100, 'demo-exports');
+    store.advance(100);
+    expect(store.getSnapshot('x')).toMatchObject({ status: 'available', exportBucket: null });
+    store.setSnapshotStatus('x', 'exporting', 200, 'demo-exports');
+    store.advance(250);
+    expect(store.getBucket('demo-exports')?.objects).toEqual([{ key: 'x.rdb', snapshotName: 'x', exportedAtMs: 200 }]);
+    store.setSnapshotStatus('x', 'exporting', 300, 'demo-exports');
+    store.removeBucket('demo-exports');
+    store.advance(300);
+    expect(store.getSnapshot('x')?.status).toBe('available');
+  });
+
+  it('turns a creating cache available; a status set by hand has no end', () => {
+    const store = new EmulatorStore(seedState('us-east-1'));
+    const cache = { ...seedState('us-east-1').caches[1]!, name: 'new', status: 'creating' as const, statusUntilMs: 50 };
+    store.addCache(cache);
+    store.advance(50);
+    expect(store.getCache('new')?.status).toBe('available');
+    store.setCacheStatus('new', 'creating');
+    expect(store.advance(1e12)).toBe(false);
+    expect(store.getCache('new')?.status).toBe('creating');
+  });
+});
+
+describe('buckets and tags', () => {
+  it('puts, moves and removes buckets; sets tags on snapshots and caches', () => {
+    const store = new EmulatorStore(seedState('eu-west-1'));
+    expect(store.listBuckets()).toEqual([{ name: 'demo-exports', region: 'eu-west-1', objects: [] }]);
+    expect(store.putBucket('b2', 'us-east-1')).toBe(true);
+    expect(store.putBucket('b2', 'eu-west-1')).toBe(false);
+    expect(store.getBucket('b2')?.region).toBe('eu-west-1');
+    expect(store.removeBucket('b2')).toBe(true);
+    expect(store.setTags('cache', 'DEMO-REDIS', [{ key: 'a', value: 'b' }])).toBe(true);
+    expect(store.getTags('cache', 'demo-redis')).toEqual([{ key: 'a', value: 'b' }]);
+    expect(store.setTags('snapshot', 'nope', [])).toBe(false);
   });
 });

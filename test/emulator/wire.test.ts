@@ -114,7 +114,7 @@ it('answers an unknown Action with InvalidAction 400, and an unemulated real one
   const unknown = await rawAws(env.emulator.url, `Action=LaunchRockets&${V}`);
   expect([unknown.status, errorCode(unknown.text)]).toEqual([400, 'InvalidAction']);
   expect(unknown.text).toContain('The action LaunchRockets is not valid for this web service.');
-  const unemulated = await rawAws(env.emulator.url, `Action=DeleteServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=x`);
+  const unemulated = await rawAws(env.emulator.url, `Action=CreateReplicationGroup&${V}&ReplicationGroupId=x`);
   expect([unemulated.status, errorCode(unemulated.text)]).toEqual([400, 'InvalidAction']);
   expect(unemulated.text).toContain('not implemented by the ElastiCache emulator');
 });

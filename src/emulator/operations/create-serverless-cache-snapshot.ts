@@ -1,32 +1,29 @@
 /**
  * CreateServerlessCacheSnapshot.
  *
- * Check order (AWS does not document one): every parameter check first, so a malformed request is
+ * Check order (AWS does not document one): every parameter check first (required members, then
+ * the shared rules of `src/aws/rules.ts`: names, KmsKeyId, tags), so a malformed request is
  * rejected whatever the account holds; then existence (the cache must exist: 404; the snapshot
  * name must be free); then the cache's state; then the daily quota last, so a client is told it
  * is rate-limited only when the request would otherwise have succeeded.
  */
-import { invalidParameterValue, modeledFault } from '../faults';
+import { checkCreateSnapshot } from '../../aws/rules';
+import { modeledFault } from '../faults';
 import { serverlessCacheSnapshotShape } from '../shapes';
 import type { SnapshotRecord } from '../state';
 import { normaliseName } from '../store';
-import { codePointLength, lengthBetween, optionalString, readTags, requiredString } from '../validation';
+import { optionalString, raise, readTagList, requiredString, storedTags, wireRuleOptions } from '../validation';
+import { commit, DAY_MS, transitionEnd } from './common';
 import type { Operation } from './types';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-// KMS accepts key ids, aliases and ARNs; 2048 is KMS's own KeyId limit.
-const MAX_KMS_KEY_ID = 2048;
 
 export const createServerlessCacheSnapshot: Operation = async (params, ctx) => {
   const requestedName = requiredString(params, 'ServerlessCacheSnapshotName');
   const cacheName = requiredString(params, 'ServerlessCacheName');
-  // Stored lower-cased (model doc); the limit applies to what is stored.
-  const name = lengthBetween('ServerlessCacheSnapshotName', normaliseName(requestedName), 1, 255);
   const kmsKeyId = optionalString(params, 'KmsKeyId');
-  if (kmsKeyId !== undefined && codePointLength(kmsKeyId) > MAX_KMS_KEY_ID) {
-    throw invalidParameterValue(`The parameter KmsKeyId must be at most ${MAX_KMS_KEY_ID} characters long.`);
-  }
-  const tags = readTags(params);
+  const tags = readTagList(params);
+  raise(checkCreateSnapshot({ serverlessCacheSnapshotName: requestedName, serverlessCacheName: cacheName, kmsKeyId, tags: tags?.tags }, wireRuleOptions(tags)));
+  // Stored lower-cased (model doc); the rules measured what is stored.
+  const name = normaliseName(requestedName);
 
   const cache = ctx.store.getCache(cacheName);
   if (cache === undefined) throw modeledFault('ServerlessCacheNotFoundFault', `Serverless cache ${cacheName} not found.`);
@@ -59,17 +56,17 @@ export const createServerlessCacheSnapshot: Operation = async (params, ctx) => {
     // Manual snapshots are kept until deleted, so they carry no expiry.
     expiryTimeMs: null,
     bytesUsedForCache: String(cache.bytesUsed),
-    tags,
+    tags: storedTags(tags?.tags),
+    status: 'creating',
+    statusUntilMs: transitionEnd(ctx, ctx.snapshotAvailableAfterMs),
+    exportBucket: null,
   };
   // Checks and insert run without an await in between, so concurrent creates cannot both pass.
   ctx.store.addSnapshot(snapshot);
-  try {
-    await ctx.persist();
-  } catch (err) {
-    // The client is told the create failed (InternalFailure) and may retry; it must not then find
-    // the name taken. A later successful write drops it from the file too.
-    ctx.store.removeSnapshot(name);
-    throw err;
-  }
-  return { ServerlessCacheSnapshot: serverlessCacheSnapshotShape(snapshot, ctx) };
+  // With no delay configured the snapshot is available at once, in this very answer.
+  ctx.store.advance(ctx.nowMs);
+  // The answer is the snapshot as this request left it, whatever other requests do meanwhile.
+  const answer = { ServerlessCacheSnapshot: serverlessCacheSnapshotShape(ctx.store.getSnapshot(name) ?? snapshot, ctx) };
+  await commit(ctx, () => ctx.store.removeSnapshot(name));
+  return answer;
 };

@@ -6,8 +6,16 @@ import type { XmlObject } from '../xml';
 export interface OperationContext {
   store: EmulatorStore;
   region: string;
+  /** How long new (created or copied) snapshots stay `creating`. */
   snapshotAvailableAfterMs: number;
+  /** How long deleted snapshots stay `deleting` before they are gone. */
+  snapshotDeleteAfterMs: number;
+  /** How long exports keep a snapshot `exporting`. */
+  snapshotExportAfterMs: number;
+  /** How long new caches stay `creating`. */
+  cacheAvailableAfterMs: number;
   dailySnapshotQuotaPerCache: number;
+  serverlessCacheQuota: number;
   nowMs: number;
   /** Makes the store's current content durable; operations await it before answering a change. */
   persist(): Promise<void>;
