@@ -28,13 +28,21 @@ function urlHost(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
+export interface EmulatorOptions {
+  /**
+   * Epoch milliseconds "now" (default `Date.now`): every time the emulator records or compares
+   * (creation times, transitions, quotas) comes from it, so tests can move time by hand.
+   */
+  clock?: () => number;
+}
+
 /**
  * Starts the emulator. With `config.stateFile` set, its content is loaded (or the seed state is
  * written when the file does not exist); a file that cannot be used rejects with `StateFileError`.
  */
-export async function startEmulator(config: EmulatorConfig, logger: Logger): Promise<RunningEmulator> {
+export async function startEmulator(config: EmulatorConfig, logger: Logger, options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = logger.child({ component: 'elasticache-emulator' });
-  const clock = Date.now;
+  const clock = options.clock ?? Date.now;
   const saved =
     config.stateFile === undefined
       ? undefined

@@ -1,7 +1,7 @@
 /** Shared set-up for the emulator tests: a silent emulator on a free port and clients for it. */
 import { ElastiCacheClient, ElastiCacheServiceException, type ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
 import type { EmulatorConfig } from '../../src/config';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { createLogger } from '../../src/logger';
 
 export const silentLogger = createLogger('silent');
@@ -24,9 +24,42 @@ export function testConfig(overrides: Partial<EmulatorConfig> = {}): EmulatorCon
   };
 }
 
-export function start(overrides: Partial<EmulatorConfig> = {}): Promise<RunningEmulator> {
-  return startEmulator(testConfig(overrides), silentLogger);
+export function start(overrides: Partial<EmulatorConfig> = {}, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator(testConfig(overrides), silentLogger, options);
 }
+
+/** A clock tests move by hand: `clock.now` is what the emulator reads. */
+export class ManualClock {
+  now = Date.parse('2026-03-01T12:00:00.000Z');
+  readonly read = (): number => this.now;
+  advance(ms: number): void {
+    this.now += ms;
+  }
+}
+
+/**
+ * Like `useEmulator`, with the given settings and a manual clock (`env.clock`), reset to the seed
+ * state before each test. The clock is not reset: tests only ever move it forward.
+ */
+export function useClockedEmulator(overrides: Partial<EmulatorConfig> = {}): { readonly emulator: RunningEmulator; readonly client: ElastiCacheClient; readonly clock: ManualClock } {
+  const env = { clock: new ManualClock() } as { emulator: RunningEmulator; client: ElastiCacheClient; clock: ManualClock };
+  beforeAll(async () => {
+    env.emulator = await start(overrides, { clock: env.clock.read });
+    env.client = sdkClient(env.emulator.url);
+  });
+  afterAll(async () => {
+    env.client.destroy();
+    await env.emulator.close();
+  });
+  beforeEach(async () => {
+    await adminCall(env.emulator.url, 'POST', '/reset');
+  });
+  return env;
+}
+
+export const ACCOUNT = '123456789012';
+export const snapshotArnOf = (name: string, region = 'us-east-1'): string => `arn:aws:elasticache:${region}:${ACCOUNT}:serverlesscachesnapshot:${name}`;
+export const cacheArnOf = (name: string, region = 'us-east-1'): string => `arn:aws:elasticache:${region}:${ACCOUNT}:serverlesscache:${name}`;
 
 /**
  * One emulator and SDK client for a test file, reset to the seed state before each test. Read

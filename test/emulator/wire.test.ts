@@ -1,6 +1,6 @@
 /** The exact awsQuery wire shape, checked with raw HTTP rather than through the SDK. */
 import { XMLParser } from 'fast-xml-parser';
-import { adminCall, errorCode, rawAws, useEmulator, UUID } from './helpers';
+import { adminCall, errorCode, rawAws, start, useEmulator, UUID } from './helpers';
 
 const env = useEmulator();
 
@@ -117,4 +117,49 @@ it('answers an unknown Action with InvalidAction 400, and an unemulated real one
   const unemulated = await rawAws(env.emulator.url, `Action=CreateReplicationGroup&${V}&ReplicationGroupId=x`);
   expect([unemulated.status, errorCode(unemulated.text)]).toEqual([400, 'InvalidAction']);
   expect(unemulated.text).toContain('not implemented by the ElastiCache emulator');
+});
+
+it('answers the tagging operations in <Op>Result with <TagList><Tag> items, a null value without <Value>, an empty list as an empty element', async () => {
+  const arn = encodeURIComponent('arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:tagged');
+  await rawAws(env.emulator.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=tagged&ServerlessCacheName=demo-redis&Tags.Tag.1.Key=a&Tags.Tag.1.Value=x%26y&Tags.Tag.2.Key=b`);
+  const listed = await rawAws(env.emulator.url, `Action=ListTagsForResource&${V}&ResourceName=${arn}`);
+  expect(listed.text).toBe(
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      `<ListTagsForResourceResponse xmlns="${NS}"><ListTagsForResourceResult><TagList>` +
+      '<Tag><Key>a</Key><Value>x&amp;y</Value></Tag><Tag><Key>b</Key></Tag>' +
+      `</TagList></ListTagsForResourceResult><ResponseMetadata><RequestId>${requestIdOf(listed.headers)}</RequestId></ResponseMetadata></ListTagsForResourceResponse>`,
+  );
+  const added = await rawAws(env.emulator.url, `Action=AddTagsToResource&${V}&ResourceName=${arn}&Tags.Tag.1.Key=c&Tags.Tag.1.Value=`);
+  expect(added.text).toContain('<AddTagsToResourceResult><TagList><Tag><Key>a</Key><Value>x&amp;y</Value></Tag><Tag><Key>b</Key></Tag><Tag><Key>c</Key><Value></Value></Tag></TagList></AddTagsToResourceResult>');
+  const removed = await rawAws(env.emulator.url, `Action=RemoveTagsFromResource&${V}&ResourceName=${arn}&TagKeys.member.1=a&TagKeys.member.2=b&TagKeys.member.3=c`);
+  expect(removed.text).toContain('<RemoveTagsFromResourceResult><TagList></TagList></RemoveTagsFromResourceResult>');
+});
+
+it('answers Copy, Export and Delete with a <ServerlessCacheSnapshot> in their own Result, and CreateServerlessCache with a <ServerlessCache>', async () => {
+  const quick = await start({ snapshotAvailableAfterMs: 0 });
+  try {
+    await rawAws(quick.url, `Action=CreateServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=s&ServerlessCacheName=demo-redis`);
+    const snapshotResult = (action: string, name: string, status: string) =>
+      new RegExp(
+        `^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<${action}Response xmlns="${NS}"><${action}Result><ServerlessCacheSnapshot>` +
+          `<ServerlessCacheSnapshotName>${name}</ServerlessCacheSnapshotName><ARN>[^<]+</ARN><SnapshotType>manual</SnapshotType><Status>${status}</Status>` +
+          `<CreateTime>[^<]+</CreateTime><BytesUsedForCache>52428800</BytesUsedForCache><ServerlessCacheConfiguration>.*</ServerlessCacheConfiguration>` +
+          `</ServerlessCacheSnapshot></${action}Result><ResponseMetadata><RequestId>[^<]+</RequestId></ResponseMetadata></${action}Response>$`,
+      );
+    const copied = await rawAws(quick.url, `Action=CopyServerlessCacheSnapshot&${V}&SourceServerlessCacheSnapshotName=s&TargetServerlessCacheSnapshotName=t`);
+    expect(copied.text).toMatch(snapshotResult('CopyServerlessCacheSnapshot', 't', 'available'));
+    const exported = await rawAws(quick.url, `Action=ExportServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=t&S3BucketName=demo-exports`);
+    expect(exported.text).toMatch(snapshotResult('ExportServerlessCacheSnapshot', 't', 'exporting'));
+    const deleted = await rawAws(quick.url, `Action=DeleteServerlessCacheSnapshot&${V}&ServerlessCacheSnapshotName=s`);
+    expect(deleted.text).toMatch(snapshotResult('DeleteServerlessCacheSnapshot', 's', 'deleting'));
+    const cache = await rawAws(quick.url, `Action=CreateServerlessCache&${V}&ServerlessCacheName=c&Engine=redis&SubnetIds=&Tags=`);
+    expect(cache.text).toMatch(
+      new RegExp(
+        `^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<CreateServerlessCacheResponse xmlns="${NS}"><CreateServerlessCacheResult><ServerlessCache>` +
+          '<ServerlessCacheName>c</ServerlessCacheName><Description></Description>.*<Status>creating</Status>.*<SubnetIds><SubnetId>subnet-.*</ServerlessCache></CreateServerlessCacheResult>',
+      ),
+    );
+  } finally {
+    await quick.close();
+  }
 });
