@@ -17,4 +17,5 @@ export const ServerlessCacheSnapshot: ServerlessCacheSnapshotResolvers = {
     const name = s.ServerlessCacheConfiguration?.ServerlessCacheName;
     return name === undefined ? null : caches.byName(name);
   },
+  tags: (s, _args, { snapshots }) => snapshots.tagsOf(s),
 };

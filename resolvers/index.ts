@@ -2,7 +2,10 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../src/generated/graphql';
 import { CacheUsageLimits, DataStorageLimit, ECPUPerSecondLimit } from './CacheUsageLimits';
+import { CopyServerlessCacheSnapshotResult } from './CopyServerlessCacheSnapshotResult';
 import { CreateServerlessCacheSnapshotResult } from './CreateServerlessCacheSnapshotResult';
+import { DeleteServerlessCacheSnapshotResult } from './DeleteServerlessCacheSnapshotResult';
+import { ExportServerlessCacheSnapshotResult } from './ExportServerlessCacheSnapshotResult';
 import { Endpoint } from './Endpoint';
 import { Fault } from './Fault';
 import { Mutation } from './Mutation';
@@ -12,6 +15,8 @@ import { ServerlessCache } from './ServerlessCache';
 import { ServerlessCacheConfiguration } from './ServerlessCacheConfiguration';
 import { ServerlessCacheSnapshot } from './ServerlessCacheSnapshot';
 import { Subscription } from './Subscription';
+import { TagServerlessCacheSnapshotResult } from './TagServerlessCacheSnapshotResult';
+import { UntagServerlessCacheSnapshotResult } from './UntagServerlessCacheSnapshotResult';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -19,6 +24,11 @@ export const resolvers: Resolvers = {
   Mutation,
   Subscription,
   CreateServerlessCacheSnapshotResult,
+  CopyServerlessCacheSnapshotResult,
+  DeleteServerlessCacheSnapshotResult,
+  ExportServerlessCacheSnapshotResult,
+  TagServerlessCacheSnapshotResult,
+  UntagServerlessCacheSnapshotResult,
   Fault,
   Node,
   ServerlessCacheSnapshot,

@@ -113,6 +113,11 @@ export interface ReadConfig {
   cacheListingThreshold: number;
 }
 
+export interface ExportConfig {
+  /** Bucket-name patterns (`*` wildcards) snapshots may be exported to; empty: none. */
+  s3Buckets: string[];
+}
+
 export interface IdempotencyConfig {
   /** Idempotency records one process keeps (24 h each); the oldest are forgotten first beyond this. */
   maxRecords: number;
@@ -172,6 +177,7 @@ export interface GatewayConfig {
   graphql: GraphQLConfig;
   reads: ReadConfig;
   idempotency: IdempotencyConfig;
+  exports: ExportConfig;
   subscriptions: SubscriptionConfig;
   auth: AuthConfig;
   limits: LimitsConfig;
@@ -264,6 +270,7 @@ const variables = {
   UPSTREAM_BATCHING: bool.default(true),
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
   IDEMPOTENCY_MAX_RECORDS: positiveInt.default(10_000),
+  EXPORT_S3_BUCKETS: list.optional(),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
   SUBSCRIPTION_POLL_MAX_INTERVAL_MS: positiveInt.default(30_000),
   AUTH_JWT_ISSUER: url.optional(),
@@ -394,6 +401,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       cacheListingThreshold: v.UPSTREAM_CACHE_LISTING_THRESHOLD,
     },
     idempotency: { maxRecords: v.IDEMPOTENCY_MAX_RECORDS },
+    // The emulator's seeded bucket by default; against AWS, none until the operator names them.
+    exports: { s3Buckets: v.EXPORT_S3_BUCKETS ?? (embedded ? ['demo-exports'] : []) },
     subscriptions: {
       pollIntervalMs: v.SUBSCRIPTION_POLL_INTERVAL_MS,
       maxPollIntervalMs: v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS,

@@ -13,6 +13,7 @@ import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import { SnapshotCreation } from './snapshots/creation';
+import { SnapshotLifecycle } from './snapshots/lifecycle';
 import { SnapshotService, type IdempotentCreates } from './snapshots/service';
 import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
@@ -24,6 +25,8 @@ export interface GatewayContext {
   principal: Principal;
   loaders: Loaders;
   snapshots: SnapshotService;
+  /** Copy, delete, export and tag existing snapshots. */
+  lifecycle: SnapshotLifecycle;
   caches: CacheService;
 }
 
@@ -40,6 +43,8 @@ export interface ContextDependencies {
   snapshotStatus: SnapshotStatusWatcher;
   upstreamConcurrency: UpstreamConcurrency;
   idempotentCreates: IdempotentCreates;
+  /** Whether snapshots may be exported to this S3 bucket (EXPORT_S3_BUCKETS). */
+  mayExportTo: (bucket: string) => boolean;
 }
 
 export type ContextFactory = (request: RequestIdentity) => GatewayContext;
@@ -51,6 +56,7 @@ export function createContextFactory({
   snapshotStatus,
   upstreamConcurrency,
   idempotentCreates,
+  mayExportTo,
 }: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
     const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
@@ -73,6 +79,7 @@ export function createContextFactory({
         requestLogger,
         caller,
       ),
+      lifecycle: new SnapshotLifecycle(elasticache, loaders, authorization, idempotentCreates, mayExportTo, requestLogger, caller),
       caches: new CacheService(elasticache, loaders, authorization),
     };
   };

@@ -10,6 +10,8 @@ import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
 import { describeServerlessCaches, lookupServerlessCache } from './operations/describe-serverless-caches';
 import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
+import { listSnapshotTags } from './operations/tagging';
+import type { Tag } from './generated/graphql';
 import { AwsFault } from './elasticache/aws-fault';
 
 export interface Loaders {
@@ -17,6 +19,11 @@ export interface Loaders {
   snapshotByName: DataLoader<string, ServerlessCacheSnapshot | null, string>;
   /** Serverless caches by name (case-insensitive), null for a cache that does not exist. */
   cacheByName: DataLoader<string, ServerlessCache | null, string>;
+  /**
+   * A snapshot's tags by its ARN: one ListTagsForResource each (AWS's only way), so only for the
+   * snapshots whose `tags` a document selects; the request's share of AWS bounds how many at once.
+   */
+  tagsByArn: DataLoader<string, Tag[], string>;
 }
 
 const byLowerCase = (name: string) => name.toLowerCase();
@@ -59,5 +66,6 @@ export function createLoaders(elasticache: ElastiCacheDataSource, config: ReadCo
           : eachByName(names, (name) => lookupServerlessCache(elasticache, name)),
       options,
     ),
+    tagsByArn: new DataLoader((arns) => eachByName(arns, (arn) => listSnapshotTags(elasticache, arn)), config.batching ? {} : { batch: false, cache: false }),
   };
 }

@@ -16,6 +16,7 @@ import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator';
+import { CachePatterns } from './auth/cache-patterns';
 import { authenticationHook } from './auth/http';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
@@ -33,7 +34,7 @@ import { createMetricsServer, type MetricsServer } from './observability/metrics
 import { MemoryIdempotencyRecords } from './idempotency/records';
 import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
 import { buildSchema } from './schema';
-import type { CreateSnapshotAnswer } from './snapshots/service';
+import type { StoredAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { serveSubscriptions } from './subscriptions';
 
@@ -82,7 +83,9 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
   const snapshotStatus = new SnapshotStatusWatcher((name) => lookupServerlessCacheSnapshot(dataSource, name), config.subscriptions, logger);
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
-  const idempotencyRecords = new MemoryIdempotencyRecords<CreateSnapshotAnswer>({ maxRecords: config.idempotency.maxRecords });
+  // Bucket names are matched like cache names: `*` wildcards, linear time.
+  const exportBuckets = new CachePatterns(config.exports.s3Buckets);
+  const idempotencyRecords = new MemoryIdempotencyRecords<StoredAnswer>({ maxRecords: config.idempotency.maxRecords });
   const contextFor = createContextFactory({
     logger,
     elasticache: dataSource,
@@ -91,6 +94,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     upstreamConcurrency,
     // A create holds its key through its own call and the describe that may reconcile it.
     idempotentCreates: { records: idempotencyRecords, leaseMs: 2 * config.upstream.callDeadlineMs + 5_000 },
+    mayExportTo: (bucket) => exportBuckets.matches(bucket),
   });
   const schema = buildSchema();
   const formatError = maskErrors(logger);

@@ -29,6 +29,11 @@ export class Authorization {
     }
   }
 
+  /** Throws `FORBIDDEN` unless the principal may write some cache (before finding out which one a name is of). */
+  assertMayWriteSome(): void {
+    this.assertScope('snapshots:write');
+  }
+
   /** Whether a cache of that name exists for the principal (what AWS says aside). */
   mayAccessCache(cacheName: string): boolean {
     return this.granted('snapshots:read', cacheName);

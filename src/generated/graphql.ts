@@ -6,6 +6,7 @@ import type { CreateServerlessCacheSnapshotAccepted } from '../snapshots/outcome
 import type { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -21,6 +22,62 @@ export type Scalars = {
   DateTime: { input: Date; output: Date | string; }
 };
 
+/**
+ * AWS documents this for the tagging operations, where the ARN names a node-based cluster that does
+ * not exist; the gateway only tags serverless snapshots, so it should not occur.
+ */
+export type CacheClusterNotFoundFault = Fault & {
+  __typename?: 'CacheClusterNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `CacheClusterNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a cache parameter group that
+ * does not exist; it should not occur for a serverless snapshot.
+ */
+export type CacheParameterGroupNotFoundFault = Fault & {
+  __typename?: 'CacheParameterGroupNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `CacheParameterGroupNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a cache security group that
+ * does not exist; it should not occur for a serverless snapshot.
+ */
+export type CacheSecurityGroupNotFoundFault = Fault & {
+  __typename?: 'CacheSecurityGroupNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `CacheSecurityGroupNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a cache subnet group that does
+ * not exist; it should not occur for a serverless snapshot.
+ */
+export type CacheSubnetGroupNotFoundFault = Fault & {
+  __typename?: 'CacheSubnetGroupNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `CacheSubnetGroupNotFoundFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
 /** The most data and compute a serverless cache may use. */
 export type CacheUsageLimits = {
   __typename?: 'CacheUsageLimits';
@@ -28,6 +85,35 @@ export type CacheUsageLimits = {
   dataStorage?: Maybe<DataStorageLimit>;
   /** The most ElastiCache Processing Units (ECPUs) the cache may consume per second. */
   ecpuPerSecond?: Maybe<EcpuPerSecondLimit>;
+};
+
+/** What is needed to copy a snapshot. */
+export type CopyServerlessCacheSnapshotInput = {
+  /** Makes the copy safe to retry, as for `createServerlessCacheSnapshot`. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The ID or ARN of the KMS key to encrypt the copy with. Omit it to keep the source's. */
+  kmsKeyId?: InputMaybe<Scalars['String']['input']>;
+  /** The name of the snapshot to copy. It must be `available`. */
+  sourceServerlessCacheSnapshotName: Scalars['String']['input'];
+  /** Tags for the copy: at most 50, with unique keys. The source's tags are not copied. */
+  tags?: InputMaybe<Array<TagInput>>;
+  /** The name of the new snapshot: 1 to 255 characters, unique in the account and region (stored in lower case). */
+  targetServerlessCacheSnapshotName: Scalars['String']['input'];
+};
+
+/**
+ * The outcome of `copyServerlessCacheSnapshot`: the copy, or exactly one of the faults AWS documents
+ * for the operation. Keep a default branch: AWS may document new faults.
+ */
+export type CopyServerlessCacheSnapshotResult = CopyServerlessCacheSnapshotSuccess | InvalidParameterCombinationException | InvalidParameterValueException | InvalidServerlessCacheSnapshotStateFault | ServerlessCacheSnapshotAlreadyExistsFault | ServerlessCacheSnapshotNotFoundFault | ServerlessCacheSnapshotQuotaExceededFault | ServiceLinkedRoleNotFoundFault | TagQuotaPerResourceExceeded;
+
+/** The copy was accepted: AWS is now creating it. */
+export type CopyServerlessCacheSnapshotSuccess = {
+  __typename?: 'CopyServerlessCacheSnapshotSuccess';
+  /** The new snapshot, normally with status `creating`; it records the source's cache. */
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+  /** The tags put on the copy (exactly those of the request). */
+  tags: Array<Tag>;
 };
 
 /** What is needed to snapshot a serverless cache. */
@@ -81,6 +167,25 @@ export type DataStorageLimit = {
   unit?: Maybe<Scalars['String']['output']>;
 };
 
+/** What is needed to delete a snapshot. */
+export type DeleteServerlessCacheSnapshotInput = {
+  /** The name of the snapshot to delete. It must be `available`. */
+  serverlessCacheSnapshotName: Scalars['String']['input'];
+};
+
+/**
+ * The outcome of `deleteServerlessCacheSnapshot`: the snapshot being deleted, or exactly one of the
+ * faults AWS documents for the operation. Keep a default branch: AWS may document new faults.
+ */
+export type DeleteServerlessCacheSnapshotResult = DeleteServerlessCacheSnapshotSuccess | InvalidParameterValueException | InvalidServerlessCacheSnapshotStateFault | ServerlessCacheSnapshotNotFoundFault | ServiceLinkedRoleNotFoundFault;
+
+/** The delete was accepted: AWS is removing the snapshot. */
+export type DeleteServerlessCacheSnapshotSuccess = {
+  __typename?: 'DeleteServerlessCacheSnapshotSuccess';
+  /** The snapshot, with status `deleting`; it disappears from lists once AWS has removed it. */
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+};
+
 /** A range of ECPUs per second. */
 export type EcpuPerSecondLimit = {
   __typename?: 'ECPUPerSecondLimit';
@@ -99,6 +204,31 @@ export type Endpoint = {
   port?: Maybe<Scalars['Int']['output']>;
 };
 
+/** What is needed to export a snapshot to Amazon S3. */
+export type ExportServerlessCacheSnapshotInput = {
+  /**
+   * The S3 bucket to export to, in the snapshot's region. Only buckets the gateway's operator allows
+   * (`EXPORT_S3_BUCKETS`) may be named; any other is `FORBIDDEN`.
+   */
+  s3BucketName: Scalars['String']['input'];
+  /** The name of the snapshot to export (Valkey or Redis OSS). It must be `available`. */
+  serverlessCacheSnapshotName: Scalars['String']['input'];
+};
+
+/**
+ * The outcome of `exportServerlessCacheSnapshot`: the snapshot being exported, or exactly one of the
+ * faults AWS documents for the operation (a bucket AWS cannot use is an
+ * `InvalidParameterValueException`). Keep a default branch: AWS may document new faults.
+ */
+export type ExportServerlessCacheSnapshotResult = ExportServerlessCacheSnapshotSuccess | InvalidParameterValueException | InvalidServerlessCacheSnapshotStateFault | ServerlessCacheSnapshotNotFoundFault | ServiceLinkedRoleNotFoundFault;
+
+/** The export was accepted: AWS is writing the snapshot's data to the bucket. */
+export type ExportServerlessCacheSnapshotSuccess = {
+  __typename?: 'ExportServerlessCacheSnapshotSuccess';
+  /** The snapshot, normally with status `exporting` until the export is done. */
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+};
+
 /**
  * A fault AWS documents for an operation: the request was understood but cannot be carried out as
  * asked. Every fault type implements this interface, so a generic branch can show `message`.
@@ -110,6 +240,36 @@ export type Fault = {
    */
   awsRequestId?: Maybe<Scalars['String']['output']>;
   /** The AWS wire code of the fault, e.g. `ServerlessCacheNotFoundFault` or `InvalidParameterValue`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * The Amazon Resource Name the gateway built for the resource does not refer to an existing
+ * resource.
+ */
+export type InvalidArnFault = Fault & {
+  __typename?: 'InvalidARNFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `InvalidARN` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+  /** The ARN that was refused. */
+  resourceName: Scalars['String']['output'];
+};
+
+/**
+ * AWS refused the credentials involved in creating the cache (for example a user group's). Check
+ * them and retry.
+ */
+export type InvalidCredentialsException = Fault & {
+  __typename?: 'InvalidCredentialsException';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `InvalidCredentialsException`. */
   code: Scalars['String']['output'];
   /** What went wrong, in words fit to show to a person. */
   message: Scalars['String']['output'];
@@ -143,6 +303,36 @@ export type InvalidParameterValueException = Fault & {
 };
 
 /**
+ * AWS documents this for the tagging operations, where the ARN names a replication group that is not
+ * available; it should not occur for a serverless snapshot.
+ */
+export type InvalidReplicationGroupStateFault = Fault & {
+  __typename?: 'InvalidReplicationGroupStateFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `InvalidReplicationGroupState` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * The snapshot is not in a state that allows this (it must usually be `available`; it may be
+ * `creating`, `deleting`, `copying` or `exporting`). Retry once it is available.
+ */
+export type InvalidServerlessCacheSnapshotStateFault = Fault & {
+  __typename?: 'InvalidServerlessCacheSnapshotStateFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `InvalidServerlessCacheSnapshotStateFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+  /** The snapshot that is not available (the source for a copy). */
+  serverlessCacheSnapshotName: Scalars['String']['output'];
+};
+
+/**
  * The serverless cache is not in a state that allows a snapshot (it must be `available`; it may be
  * `creating`, `modifying` or `deleting`). Retry once it is available.
  */
@@ -158,9 +348,26 @@ export type InvalidServerlessCacheStateFault = Fault & {
   serverlessCacheName: Scalars['String']['output'];
 };
 
+/** The user group given for the cache is not active yet. Retry once it is. */
+export type InvalidUserGroupStateFault = Fault & {
+  __typename?: 'InvalidUserGroupStateFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `InvalidUserGroupState` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
 /** Entry points that change ElastiCache resources. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Copies a snapshot under a new name (AWS `CopyServerlessCacheSnapshot`). Needs `snapshots:write`
+   * on the source's cache (the copy belongs to it). A source the caller may not see is answered as
+   * one that does not exist. Errors in `errors` as for `createServerlessCacheSnapshot`.
+   */
+  copyServerlessCacheSnapshot?: Maybe<CopyServerlessCacheSnapshotResult>;
   /**
    * Starts a snapshot of a serverless cache (AWS `CreateServerlessCacheSnapshot`). Needs the
    * `snapshots:write` scope and a cache your credentials name. Every fault AWS documents comes back as
@@ -174,12 +381,64 @@ export type Mutation = {
    * a rule AWS documents is answered without calling AWS.
    */
   createServerlessCacheSnapshot?: Maybe<CreateServerlessCacheSnapshotResult>;
+  /**
+   * Deletes a snapshot (AWS `DeleteServerlessCacheSnapshot`). Needs `snapshots:write` on its cache;
+   * one the caller may not see is answered as one that does not exist. Safe to retry: a retry that
+   * finds the snapshot `deleting` or gone after a lost answer is a success.
+   */
+  deleteServerlessCacheSnapshot?: Maybe<DeleteServerlessCacheSnapshotResult>;
+  /**
+   * Exports a snapshot's data to an S3 bucket (AWS `ExportServerlessCacheSnapshot`). Needs
+   * `snapshots:write` on its cache, and a bucket the operator allows (`FORBIDDEN` otherwise, decided
+   * before AWS is called).
+   */
+  exportServerlessCacheSnapshot?: Maybe<ExportServerlessCacheSnapshotResult>;
+  /**
+   * Adds or changes tags on a snapshot (AWS `AddTagsToResource` on its ARN). Needs `snapshots:write`
+   * on its cache.
+   */
+  tagServerlessCacheSnapshot?: Maybe<TagServerlessCacheSnapshotResult>;
+  /**
+   * Removes tags from a snapshot (AWS `RemoveTagsFromResource` on its ARN). Needs `snapshots:write`
+   * on its cache.
+   */
+  untagServerlessCacheSnapshot?: Maybe<UntagServerlessCacheSnapshotResult>;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationCopyServerlessCacheSnapshotArgs = {
+  input: CopyServerlessCacheSnapshotInput;
 };
 
 
 /** Entry points that change ElastiCache resources. */
 export type MutationCreateServerlessCacheSnapshotArgs = {
   input: CreateServerlessCacheSnapshotInput;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationDeleteServerlessCacheSnapshotArgs = {
+  input: DeleteServerlessCacheSnapshotInput;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationExportServerlessCacheSnapshotArgs = {
+  input: ExportServerlessCacheSnapshotInput;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationTagServerlessCacheSnapshotArgs = {
+  input: TagServerlessCacheSnapshotInput;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationUntagServerlessCacheSnapshotArgs = {
+  input: UntagServerlessCacheSnapshotInput;
 };
 
 /**
@@ -293,6 +552,34 @@ export type QueryServerlessCachesArgs = {
 };
 
 /**
+ * AWS documents this for the tagging operations, where the ARN names a replication group that does
+ * not exist; it should not occur for a serverless snapshot.
+ */
+export type ReplicationGroupNotFoundFault = Fault & {
+  __typename?: 'ReplicationGroupNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `ReplicationGroupNotFoundFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a reserved cache node that does
+ * not exist; it should not occur for a serverless snapshot.
+ */
+export type ReservedCacheNodeNotFoundFault = Fault & {
+  __typename?: 'ReservedCacheNodeNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `ReservedCacheNodeNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
  * A serverless cache: a Valkey, Redis OSS or Memcached cache that scales on its own, and the source
  * of serverless cache snapshots.
  */
@@ -356,6 +643,19 @@ export type ServerlessCacheSnapshotsArgs = {
   snapshotType?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A serverless cache with this name already exists in the account and region. Choose another name. */
+export type ServerlessCacheAlreadyExistsFault = Fault & {
+  __typename?: 'ServerlessCacheAlreadyExistsFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `ServerlessCacheAlreadyExistsFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+  /** The cache name that is taken (as given in the request). */
+  serverlessCacheName: Scalars['String']['output'];
+};
+
 /**
  * The configuration of a serverless cache as it was when a snapshot was taken: which cache, and which
  * engine the data belongs to (so it can be restored into a compatible cache).
@@ -404,6 +704,20 @@ export type ServerlessCacheNotFoundFault = Fault & {
 };
 
 /**
+ * The account's quota of serverless caches in this region is used up (40 by default; it can be
+ * raised through AWS Service Quotas).
+ */
+export type ServerlessCacheQuotaForCustomerExceededFault = Fault & {
+  __typename?: 'ServerlessCacheQuotaForCustomerExceededFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `ServerlessCacheQuotaForCustomerExceededFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
  * A point-in-time copy of a serverless cache's data and metadata (Valkey, Redis OSS or Serverless
  * Memcached).
  */
@@ -440,6 +754,11 @@ export type ServerlessCacheSnapshot = Node & {
    * can be restored or copied. Other values (for example `deleting`) may appear as AWS adds them.
    */
   status?: Maybe<Scalars['String']['output']>;
+  /**
+   * The snapshot's tags (AWS ListTagsForResource: one AWS call per snapshot, made only when this
+   * field is selected).
+   */
+  tags: Array<Tag>;
 };
 
 /** A snapshot with this name already exists in the account and region. Choose another name. */
@@ -476,6 +795,22 @@ export type ServerlessCacheSnapshotEdge = {
 };
 
 /**
+ * There is no serverless cache snapshot with this name in the account and region (or none the caller
+ * may see).
+ */
+export type ServerlessCacheSnapshotNotFoundFault = Fault & {
+  __typename?: 'ServerlessCacheSnapshotNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `ServerlessCacheSnapshotNotFoundFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+  /** The snapshot name that was not found (as given; the source for a copy). */
+  serverlessCacheSnapshotName: Scalars['String']['output'];
+};
+
+/**
  * The account's serverless snapshot quota is used up (AWS allows a limited number of snapshots per
  * cache per day; the quota can be raised through AWS Service Quotas). Retry later or delete snapshots.
  */
@@ -500,6 +835,20 @@ export type ServiceLinkedRoleNotFoundFault = Fault & {
   /** The AWS request id, when AWS answered. */
   awsRequestId?: Maybe<Scalars['String']['output']>;
   /** Always `ServiceLinkedRoleNotFoundFault`. */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a node-based snapshot that does
+ * not exist; serverless snapshots answer `ServerlessCacheSnapshotNotFoundFault` instead.
+ */
+export type SnapshotNotFoundFault = Fault & {
+  __typename?: 'SnapshotNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `SnapshotNotFoundFault`. */
   code: Scalars['String']['output'];
   /** What went wrong, in words fit to show to a person. */
   message: Scalars['String']['output'];
@@ -548,6 +897,19 @@ export type TagInput = {
   value?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A tag key to remove is not on the resource. */
+export type TagNotFoundFault = Fault & {
+  __typename?: 'TagNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `TagNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+  /** The snapshot whose tags were to change. */
+  serverlessCacheSnapshotName: Scalars['String']['output'];
+};
+
 /** The request would put more tags on the snapshot than AWS allows (50 per resource). */
 export type TagQuotaPerResourceExceeded = Fault & {
   __typename?: 'TagQuotaPerResourceExceeded';
@@ -561,6 +923,82 @@ export type TagQuotaPerResourceExceeded = Fault & {
   message: Scalars['String']['output'];
   /** How many tags the request asked for; null when AWS counted them. */
   requestedTagCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** What is needed to add or change tags on a snapshot. */
+export type TagServerlessCacheSnapshotInput = {
+  /** The snapshot to tag. */
+  serverlessCacheSnapshotName: Scalars['String']['input'];
+  /**
+   * The tags to put on it: a key already there gets the new value. At most 50 tags on the snapshot
+   * after the change; keys unique, not starting with `aws:`.
+   */
+  tags: Array<TagInput>;
+};
+
+/**
+ * The outcome of `tagServerlessCacheSnapshot`: the snapshot's tags after the change, or exactly one
+ * of the faults AWS documents for AddTagsToResource (several concern other resource types and should
+ * not occur for a snapshot). Keep a default branch: AWS may document new faults.
+ */
+export type TagServerlessCacheSnapshotResult = CacheClusterNotFoundFault | CacheParameterGroupNotFoundFault | CacheSecurityGroupNotFoundFault | CacheSubnetGroupNotFoundFault | InvalidArnFault | InvalidParameterValueException | InvalidReplicationGroupStateFault | InvalidServerlessCacheSnapshotStateFault | InvalidServerlessCacheStateFault | ReplicationGroupNotFoundFault | ReservedCacheNodeNotFoundFault | ServerlessCacheNotFoundFault | ServerlessCacheSnapshotNotFoundFault | SnapshotNotFoundFault | TagQuotaPerResourceExceeded | TagServerlessCacheSnapshotSuccess | UserGroupNotFoundFault | UserNotFoundFault;
+
+/** The tags were put on the snapshot. */
+export type TagServerlessCacheSnapshotSuccess = {
+  __typename?: 'TagServerlessCacheSnapshotSuccess';
+  /** The snapshot. */
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+  /** All the snapshot's tags after the change. */
+  tags: Array<Tag>;
+};
+
+/** What is needed to remove tags from a snapshot. */
+export type UntagServerlessCacheSnapshotInput = {
+  /** The snapshot to untag. */
+  serverlessCacheSnapshotName: Scalars['String']['input'];
+  /** The keys of the tags to remove (case-sensitive). */
+  tagKeys: Array<Scalars['String']['input']>;
+};
+
+/**
+ * The outcome of `untagServerlessCacheSnapshot`: the snapshot's tags after the change, or exactly
+ * one of the faults AWS documents for RemoveTagsFromResource (several concern other resource types
+ * and should not occur for a snapshot). Keep a default branch: AWS may document new faults.
+ */
+export type UntagServerlessCacheSnapshotResult = CacheClusterNotFoundFault | CacheParameterGroupNotFoundFault | CacheSecurityGroupNotFoundFault | CacheSubnetGroupNotFoundFault | InvalidArnFault | InvalidReplicationGroupStateFault | InvalidServerlessCacheSnapshotStateFault | InvalidServerlessCacheStateFault | ReplicationGroupNotFoundFault | ReservedCacheNodeNotFoundFault | ServerlessCacheNotFoundFault | ServerlessCacheSnapshotNotFoundFault | SnapshotNotFoundFault | TagNotFoundFault | UntagServerlessCacheSnapshotSuccess | UserGroupNotFoundFault | UserNotFoundFault;
+
+/** The tags were removed from the snapshot. */
+export type UntagServerlessCacheSnapshotSuccess = {
+  __typename?: 'UntagServerlessCacheSnapshotSuccess';
+  /** The snapshot. */
+  serverlessCacheSnapshot: ServerlessCacheSnapshot;
+  /** The snapshot's tags after the change. */
+  tags: Array<Tag>;
+};
+
+/** The user group given for the cache does not exist. */
+export type UserGroupNotFoundFault = Fault & {
+  __typename?: 'UserGroupNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `UserGroupNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * AWS documents this for the tagging operations, where the ARN names a user that does not exist; it
+ * should not occur for a serverless snapshot.
+ */
+export type UserNotFoundFault = Fault & {
+  __typename?: 'UserNotFoundFault';
+  /** The AWS request id, when AWS answered. */
+  awsRequestId?: Maybe<Scalars['String']['output']>;
+  /** Always `UserNotFound` (the AWS wire code). */
+  code: Scalars['String']['output'];
+  /** What went wrong, in words fit to show to a person. */
+  message: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -635,6 +1073,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CopyServerlessCacheSnapshotResult:
+    | ( Omit<CopyServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: _RefType['ServerlessCacheSnapshot'] } & { __typename: 'CopyServerlessCacheSnapshotSuccess' } )
+    | ( InvalidParameterCombinationException & { __typename: 'InvalidParameterCombinationException' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
+    | ( ServerlessCacheSnapshotAlreadyExistsFault & { __typename: 'ServerlessCacheSnapshotAlreadyExistsFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
+    | ( ServerlessCacheSnapshotQuotaExceededFault & { __typename: 'ServerlessCacheSnapshotQuotaExceededFault' } )
+    | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
+    | ( TagQuotaPerResourceExceeded & { __typename: 'TagQuotaPerResourceExceeded' } )
+  ;
   CreateServerlessCacheSnapshotResult:
     | ( CreateServerlessCacheSnapshotAccepted & { __typename: 'CreateServerlessCacheSnapshotSuccess' } )
     | ( InvalidParameterCombinationException & { __typename: 'InvalidParameterCombinationException' } )
@@ -646,19 +1095,90 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
     | ( TagQuotaPerResourceExceeded & { __typename: 'TagQuotaPerResourceExceeded' } )
   ;
+  DeleteServerlessCacheSnapshotResult:
+    | ( Omit<DeleteServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: _RefType['ServerlessCacheSnapshot'] } & { __typename: 'DeleteServerlessCacheSnapshotSuccess' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
+    | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
+  ;
+  ExportServerlessCacheSnapshotResult:
+    | ( Omit<ExportServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: _RefType['ServerlessCacheSnapshot'] } & { __typename: 'ExportServerlessCacheSnapshotSuccess' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
+    | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
+  ;
+  TagServerlessCacheSnapshotResult:
+    | ( CacheClusterNotFoundFault & { __typename: 'CacheClusterNotFoundFault' } )
+    | ( CacheParameterGroupNotFoundFault & { __typename: 'CacheParameterGroupNotFoundFault' } )
+    | ( CacheSecurityGroupNotFoundFault & { __typename: 'CacheSecurityGroupNotFoundFault' } )
+    | ( CacheSubnetGroupNotFoundFault & { __typename: 'CacheSubnetGroupNotFoundFault' } )
+    | ( InvalidArnFault & { __typename: 'InvalidARNFault' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidReplicationGroupStateFault & { __typename: 'InvalidReplicationGroupStateFault' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
+    | ( InvalidServerlessCacheStateFault & { __typename: 'InvalidServerlessCacheStateFault' } )
+    | ( ReplicationGroupNotFoundFault & { __typename: 'ReplicationGroupNotFoundFault' } )
+    | ( ReservedCacheNodeNotFoundFault & { __typename: 'ReservedCacheNodeNotFoundFault' } )
+    | ( ServerlessCacheNotFoundFault & { __typename: 'ServerlessCacheNotFoundFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
+    | ( SnapshotNotFoundFault & { __typename: 'SnapshotNotFoundFault' } )
+    | ( TagQuotaPerResourceExceeded & { __typename: 'TagQuotaPerResourceExceeded' } )
+    | ( Omit<TagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: _RefType['ServerlessCacheSnapshot'] } & { __typename: 'TagServerlessCacheSnapshotSuccess' } )
+    | ( UserGroupNotFoundFault & { __typename: 'UserGroupNotFoundFault' } )
+    | ( UserNotFoundFault & { __typename: 'UserNotFoundFault' } )
+  ;
+  UntagServerlessCacheSnapshotResult:
+    | ( CacheClusterNotFoundFault & { __typename: 'CacheClusterNotFoundFault' } )
+    | ( CacheParameterGroupNotFoundFault & { __typename: 'CacheParameterGroupNotFoundFault' } )
+    | ( CacheSecurityGroupNotFoundFault & { __typename: 'CacheSecurityGroupNotFoundFault' } )
+    | ( CacheSubnetGroupNotFoundFault & { __typename: 'CacheSubnetGroupNotFoundFault' } )
+    | ( InvalidArnFault & { __typename: 'InvalidARNFault' } )
+    | ( InvalidReplicationGroupStateFault & { __typename: 'InvalidReplicationGroupStateFault' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
+    | ( InvalidServerlessCacheStateFault & { __typename: 'InvalidServerlessCacheStateFault' } )
+    | ( ReplicationGroupNotFoundFault & { __typename: 'ReplicationGroupNotFoundFault' } )
+    | ( ReservedCacheNodeNotFoundFault & { __typename: 'ReservedCacheNodeNotFoundFault' } )
+    | ( ServerlessCacheNotFoundFault & { __typename: 'ServerlessCacheNotFoundFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
+    | ( SnapshotNotFoundFault & { __typename: 'SnapshotNotFoundFault' } )
+    | ( TagNotFoundFault & { __typename: 'TagNotFoundFault' } )
+    | ( Omit<UntagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: _RefType['ServerlessCacheSnapshot'] } & { __typename: 'UntagServerlessCacheSnapshotSuccess' } )
+    | ( UserGroupNotFoundFault & { __typename: 'UserGroupNotFoundFault' } )
+    | ( UserNotFoundFault & { __typename: 'UserNotFoundFault' } )
+  ;
 }>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   Fault:
+    | ( CacheClusterNotFoundFault & { __typename: 'CacheClusterNotFoundFault' } )
+    | ( CacheParameterGroupNotFoundFault & { __typename: 'CacheParameterGroupNotFoundFault' } )
+    | ( CacheSecurityGroupNotFoundFault & { __typename: 'CacheSecurityGroupNotFoundFault' } )
+    | ( CacheSubnetGroupNotFoundFault & { __typename: 'CacheSubnetGroupNotFoundFault' } )
+    | ( InvalidArnFault & { __typename: 'InvalidARNFault' } )
+    | ( InvalidCredentialsException & { __typename: 'InvalidCredentialsException' } )
     | ( InvalidParameterCombinationException & { __typename: 'InvalidParameterCombinationException' } )
     | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidReplicationGroupStateFault & { __typename: 'InvalidReplicationGroupStateFault' } )
+    | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
     | ( InvalidServerlessCacheStateFault & { __typename: 'InvalidServerlessCacheStateFault' } )
+    | ( InvalidUserGroupStateFault & { __typename: 'InvalidUserGroupStateFault' } )
+    | ( ReplicationGroupNotFoundFault & { __typename: 'ReplicationGroupNotFoundFault' } )
+    | ( ReservedCacheNodeNotFoundFault & { __typename: 'ReservedCacheNodeNotFoundFault' } )
+    | ( ServerlessCacheAlreadyExistsFault & { __typename: 'ServerlessCacheAlreadyExistsFault' } )
     | ( ServerlessCacheNotFoundFault & { __typename: 'ServerlessCacheNotFoundFault' } )
+    | ( ServerlessCacheQuotaForCustomerExceededFault & { __typename: 'ServerlessCacheQuotaForCustomerExceededFault' } )
     | ( ServerlessCacheSnapshotAlreadyExistsFault & { __typename: 'ServerlessCacheSnapshotAlreadyExistsFault' } )
+    | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
     | ( ServerlessCacheSnapshotQuotaExceededFault & { __typename: 'ServerlessCacheSnapshotQuotaExceededFault' } )
     | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
+    | ( SnapshotNotFoundFault & { __typename: 'SnapshotNotFoundFault' } )
+    | ( TagNotFoundFault & { __typename: 'TagNotFoundFault' } )
     | ( TagQuotaPerResourceExceeded & { __typename: 'TagQuotaPerResourceExceeded' } )
+    | ( UserGroupNotFoundFault & { __typename: 'UserGroupNotFoundFault' } )
+    | ( UserNotFoundFault & { __typename: 'UserNotFoundFault' } )
   ;
   Node:
     | ( AwsServerlessCache & { __typename: 'ServerlessCache' } )
@@ -669,84 +1189,188 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheClusterNotFoundFault: ResolverTypeWrapper<CacheClusterNotFoundFault>;
+  CacheParameterGroupNotFoundFault: ResolverTypeWrapper<CacheParameterGroupNotFoundFault>;
+  CacheSecurityGroupNotFoundFault: ResolverTypeWrapper<CacheSecurityGroupNotFoundFault>;
+  CacheSubnetGroupNotFoundFault: ResolverTypeWrapper<CacheSubnetGroupNotFoundFault>;
   CacheUsageLimits: ResolverTypeWrapper<AwsCacheUsageLimits>;
+  CopyServerlessCacheSnapshotInput: CopyServerlessCacheSnapshotInput;
+  CopyServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CopyServerlessCacheSnapshotResult']>;
+  CopyServerlessCacheSnapshotSuccess: ResolverTypeWrapper<Omit<CopyServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversTypes['ServerlessCacheSnapshot'] }>;
   CreateServerlessCacheSnapshotInput: CreateServerlessCacheSnapshotInput;
   CreateServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateServerlessCacheSnapshotResult']>;
   CreateServerlessCacheSnapshotSuccess: ResolverTypeWrapper<CreateServerlessCacheSnapshotAccepted>;
   DataStorageLimit: ResolverTypeWrapper<AwsDataStorage>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteServerlessCacheSnapshotInput: DeleteServerlessCacheSnapshotInput;
+  DeleteServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeleteServerlessCacheSnapshotResult']>;
+  DeleteServerlessCacheSnapshotSuccess: ResolverTypeWrapper<Omit<DeleteServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversTypes['ServerlessCacheSnapshot'] }>;
   ECPUPerSecondLimit: ResolverTypeWrapper<AwsECPUPerSecond>;
   Endpoint: ResolverTypeWrapper<AwsEndpoint>;
+  ExportServerlessCacheSnapshotInput: ExportServerlessCacheSnapshotInput;
+  ExportServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ExportServerlessCacheSnapshotResult']>;
+  ExportServerlessCacheSnapshotSuccess: ResolverTypeWrapper<Omit<ExportServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversTypes['ServerlessCacheSnapshot'] }>;
   Fault: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Fault']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InvalidARNFault: ResolverTypeWrapper<InvalidArnFault>;
+  InvalidCredentialsException: ResolverTypeWrapper<InvalidCredentialsException>;
   InvalidParameterCombinationException: ResolverTypeWrapper<InvalidParameterCombinationException>;
   InvalidParameterValueException: ResolverTypeWrapper<InvalidParameterValueException>;
+  InvalidReplicationGroupStateFault: ResolverTypeWrapper<InvalidReplicationGroupStateFault>;
+  InvalidServerlessCacheSnapshotStateFault: ResolverTypeWrapper<InvalidServerlessCacheSnapshotStateFault>;
   InvalidServerlessCacheStateFault: ResolverTypeWrapper<InvalidServerlessCacheStateFault>;
+  InvalidUserGroupStateFault: ResolverTypeWrapper<InvalidUserGroupStateFault>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReplicationGroupNotFoundFault: ResolverTypeWrapper<ReplicationGroupNotFoundFault>;
+  ReservedCacheNodeNotFoundFault: ResolverTypeWrapper<ReservedCacheNodeNotFoundFault>;
   ServerlessCache: ResolverTypeWrapper<AwsServerlessCache>;
+  ServerlessCacheAlreadyExistsFault: ResolverTypeWrapper<ServerlessCacheAlreadyExistsFault>;
   ServerlessCacheConfiguration: ResolverTypeWrapper<AwsServerlessCacheConfiguration>;
   ServerlessCacheConnection: ResolverTypeWrapper<CacheConnection>;
   ServerlessCacheEdge: ResolverTypeWrapper<CacheEdge>;
   ServerlessCacheNotFoundFault: ResolverTypeWrapper<ServerlessCacheNotFoundFault>;
+  ServerlessCacheQuotaForCustomerExceededFault: ResolverTypeWrapper<ServerlessCacheQuotaForCustomerExceededFault>;
   ServerlessCacheSnapshot: ResolverTypeWrapper<AwsServerlessCacheSnapshot>;
   ServerlessCacheSnapshotAlreadyExistsFault: ResolverTypeWrapper<ServerlessCacheSnapshotAlreadyExistsFault>;
   ServerlessCacheSnapshotConnection: ResolverTypeWrapper<SnapshotConnection>;
   ServerlessCacheSnapshotEdge: ResolverTypeWrapper<SnapshotEdge>;
+  ServerlessCacheSnapshotNotFoundFault: ResolverTypeWrapper<ServerlessCacheSnapshotNotFoundFault>;
   ServerlessCacheSnapshotQuotaExceededFault: ResolverTypeWrapper<ServerlessCacheSnapshotQuotaExceededFault>;
   ServiceLinkedRoleNotFoundFault: ResolverTypeWrapper<ServiceLinkedRoleNotFoundFault>;
+  SnapshotNotFoundFault: ResolverTypeWrapper<SnapshotNotFoundFault>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tag: ResolverTypeWrapper<Tag>;
   TagInput: TagInput;
+  TagNotFoundFault: ResolverTypeWrapper<TagNotFoundFault>;
   TagQuotaPerResourceExceeded: ResolverTypeWrapper<TagQuotaPerResourceExceeded>;
+  TagServerlessCacheSnapshotInput: TagServerlessCacheSnapshotInput;
+  TagServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TagServerlessCacheSnapshotResult']>;
+  TagServerlessCacheSnapshotSuccess: ResolverTypeWrapper<Omit<TagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversTypes['ServerlessCacheSnapshot'] }>;
+  UntagServerlessCacheSnapshotInput: UntagServerlessCacheSnapshotInput;
+  UntagServerlessCacheSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UntagServerlessCacheSnapshotResult']>;
+  UntagServerlessCacheSnapshotSuccess: ResolverTypeWrapper<Omit<UntagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversTypes['ServerlessCacheSnapshot'] }>;
+  UserGroupNotFoundFault: ResolverTypeWrapper<UserGroupNotFoundFault>;
+  UserNotFoundFault: ResolverTypeWrapper<UserNotFoundFault>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
+  CacheClusterNotFoundFault: CacheClusterNotFoundFault;
+  CacheParameterGroupNotFoundFault: CacheParameterGroupNotFoundFault;
+  CacheSecurityGroupNotFoundFault: CacheSecurityGroupNotFoundFault;
+  CacheSubnetGroupNotFoundFault: CacheSubnetGroupNotFoundFault;
   CacheUsageLimits: AwsCacheUsageLimits;
+  CopyServerlessCacheSnapshotInput: CopyServerlessCacheSnapshotInput;
+  CopyServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['CopyServerlessCacheSnapshotResult'];
+  CopyServerlessCacheSnapshotSuccess: Omit<CopyServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversParentTypes['ServerlessCacheSnapshot'] };
   CreateServerlessCacheSnapshotInput: CreateServerlessCacheSnapshotInput;
   CreateServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['CreateServerlessCacheSnapshotResult'];
   CreateServerlessCacheSnapshotSuccess: CreateServerlessCacheSnapshotAccepted;
   DataStorageLimit: AwsDataStorage;
   DateTime: Scalars['DateTime']['output'];
+  DeleteServerlessCacheSnapshotInput: DeleteServerlessCacheSnapshotInput;
+  DeleteServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['DeleteServerlessCacheSnapshotResult'];
+  DeleteServerlessCacheSnapshotSuccess: Omit<DeleteServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversParentTypes['ServerlessCacheSnapshot'] };
   ECPUPerSecondLimit: AwsECPUPerSecond;
   Endpoint: AwsEndpoint;
+  ExportServerlessCacheSnapshotInput: ExportServerlessCacheSnapshotInput;
+  ExportServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['ExportServerlessCacheSnapshotResult'];
+  ExportServerlessCacheSnapshotSuccess: Omit<ExportServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversParentTypes['ServerlessCacheSnapshot'] };
   Fault: ResolversInterfaceTypes<ResolversParentTypes>['Fault'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  InvalidARNFault: InvalidArnFault;
+  InvalidCredentialsException: InvalidCredentialsException;
   InvalidParameterCombinationException: InvalidParameterCombinationException;
   InvalidParameterValueException: InvalidParameterValueException;
+  InvalidReplicationGroupStateFault: InvalidReplicationGroupStateFault;
+  InvalidServerlessCacheSnapshotStateFault: InvalidServerlessCacheSnapshotStateFault;
   InvalidServerlessCacheStateFault: InvalidServerlessCacheStateFault;
+  InvalidUserGroupStateFault: InvalidUserGroupStateFault;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  ReplicationGroupNotFoundFault: ReplicationGroupNotFoundFault;
+  ReservedCacheNodeNotFoundFault: ReservedCacheNodeNotFoundFault;
   ServerlessCache: AwsServerlessCache;
+  ServerlessCacheAlreadyExistsFault: ServerlessCacheAlreadyExistsFault;
   ServerlessCacheConfiguration: AwsServerlessCacheConfiguration;
   ServerlessCacheConnection: CacheConnection;
   ServerlessCacheEdge: CacheEdge;
   ServerlessCacheNotFoundFault: ServerlessCacheNotFoundFault;
+  ServerlessCacheQuotaForCustomerExceededFault: ServerlessCacheQuotaForCustomerExceededFault;
   ServerlessCacheSnapshot: AwsServerlessCacheSnapshot;
   ServerlessCacheSnapshotAlreadyExistsFault: ServerlessCacheSnapshotAlreadyExistsFault;
   ServerlessCacheSnapshotConnection: SnapshotConnection;
   ServerlessCacheSnapshotEdge: SnapshotEdge;
+  ServerlessCacheSnapshotNotFoundFault: ServerlessCacheSnapshotNotFoundFault;
   ServerlessCacheSnapshotQuotaExceededFault: ServerlessCacheSnapshotQuotaExceededFault;
   ServiceLinkedRoleNotFoundFault: ServiceLinkedRoleNotFoundFault;
+  SnapshotNotFoundFault: SnapshotNotFoundFault;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Tag: Tag;
   TagInput: TagInput;
+  TagNotFoundFault: TagNotFoundFault;
   TagQuotaPerResourceExceeded: TagQuotaPerResourceExceeded;
+  TagServerlessCacheSnapshotInput: TagServerlessCacheSnapshotInput;
+  TagServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['TagServerlessCacheSnapshotResult'];
+  TagServerlessCacheSnapshotSuccess: Omit<TagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversParentTypes['ServerlessCacheSnapshot'] };
+  UntagServerlessCacheSnapshotInput: UntagServerlessCacheSnapshotInput;
+  UntagServerlessCacheSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['UntagServerlessCacheSnapshotResult'];
+  UntagServerlessCacheSnapshotSuccess: Omit<UntagServerlessCacheSnapshotSuccess, 'serverlessCacheSnapshot'> & { serverlessCacheSnapshot: ResolversParentTypes['ServerlessCacheSnapshot'] };
+  UserGroupNotFoundFault: UserGroupNotFoundFault;
+  UserNotFoundFault: UserNotFoundFault;
+}>;
+
+export type CacheClusterNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CacheClusterNotFoundFault'] = ResolversParentTypes['CacheClusterNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CacheParameterGroupNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CacheParameterGroupNotFoundFault'] = ResolversParentTypes['CacheParameterGroupNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CacheSecurityGroupNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CacheSecurityGroupNotFoundFault'] = ResolversParentTypes['CacheSecurityGroupNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CacheSubnetGroupNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CacheSubnetGroupNotFoundFault'] = ResolversParentTypes['CacheSubnetGroupNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CacheUsageLimitsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CacheUsageLimits'] = ResolversParentTypes['CacheUsageLimits']> = ResolversObject<{
   dataStorage?: Resolver<Maybe<ResolversTypes['DataStorageLimit']>, ParentType, ContextType>;
   ecpuPerSecond?: Resolver<Maybe<ResolversTypes['ECPUPerSecondLimit']>, ParentType, ContextType>;
+}>;
+
+export type CopyServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CopyServerlessCacheSnapshotResult'] = ResolversParentTypes['CopyServerlessCacheSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CopyServerlessCacheSnapshotSuccess' | 'InvalidParameterCombinationException' | 'InvalidParameterValueException' | 'InvalidServerlessCacheSnapshotStateFault' | 'ServerlessCacheSnapshotAlreadyExistsFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'ServerlessCacheSnapshotQuotaExceededFault' | 'ServiceLinkedRoleNotFoundFault' | 'TagQuotaPerResourceExceeded', ParentType, ContextType>;
+}>;
+
+export type CopyServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CopyServerlessCacheSnapshotSuccess'] = ResolversParentTypes['CopyServerlessCacheSnapshotSuccess']> = ResolversObject<{
+  serverlessCacheSnapshot?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateServerlessCacheSnapshotResult'] = ResolversParentTypes['CreateServerlessCacheSnapshotResult']> = ResolversObject<{
@@ -769,6 +1393,15 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteServerlessCacheSnapshotResult'] = ResolversParentTypes['DeleteServerlessCacheSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'DeleteServerlessCacheSnapshotSuccess' | 'InvalidParameterValueException' | 'InvalidServerlessCacheSnapshotStateFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'ServiceLinkedRoleNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type DeleteServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteServerlessCacheSnapshotSuccess'] = ResolversParentTypes['DeleteServerlessCacheSnapshotSuccess']> = ResolversObject<{
+  serverlessCacheSnapshot?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type EcpuPerSecondLimitResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ECPUPerSecondLimit'] = ResolversParentTypes['ECPUPerSecondLimit']> = ResolversObject<{
   maximum?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minimum?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -779,8 +1412,32 @@ export type EndpointResolvers<ContextType = GatewayContext, ParentType extends R
   port?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type ExportServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExportServerlessCacheSnapshotResult'] = ResolversParentTypes['ExportServerlessCacheSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ExportServerlessCacheSnapshotSuccess' | 'InvalidParameterValueException' | 'InvalidServerlessCacheSnapshotStateFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'ServiceLinkedRoleNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type ExportServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExportServerlessCacheSnapshotSuccess'] = ResolversParentTypes['ExportServerlessCacheSnapshotSuccess']> = ResolversObject<{
+  serverlessCacheSnapshot?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type FaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Fault'] = ResolversParentTypes['Fault']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidParameterCombinationException' | 'InvalidParameterValueException' | 'InvalidServerlessCacheStateFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheSnapshotAlreadyExistsFault' | 'ServerlessCacheSnapshotQuotaExceededFault' | 'ServiceLinkedRoleNotFoundFault' | 'TagQuotaPerResourceExceeded', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CacheClusterNotFoundFault' | 'CacheParameterGroupNotFoundFault' | 'CacheSecurityGroupNotFoundFault' | 'CacheSubnetGroupNotFoundFault' | 'InvalidARNFault' | 'InvalidCredentialsException' | 'InvalidParameterCombinationException' | 'InvalidParameterValueException' | 'InvalidReplicationGroupStateFault' | 'InvalidServerlessCacheSnapshotStateFault' | 'InvalidServerlessCacheStateFault' | 'InvalidUserGroupStateFault' | 'ReplicationGroupNotFoundFault' | 'ReservedCacheNodeNotFoundFault' | 'ServerlessCacheAlreadyExistsFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheQuotaForCustomerExceededFault' | 'ServerlessCacheSnapshotAlreadyExistsFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'ServerlessCacheSnapshotQuotaExceededFault' | 'ServiceLinkedRoleNotFoundFault' | 'SnapshotNotFoundFault' | 'TagNotFoundFault' | 'TagQuotaPerResourceExceeded' | 'UserGroupNotFoundFault' | 'UserNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type InvalidArnFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidARNFault'] = ResolversParentTypes['InvalidARNFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resourceName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidCredentialsExceptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidCredentialsException'] = ResolversParentTypes['InvalidCredentialsException']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type InvalidParameterCombinationExceptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidParameterCombinationException'] = ResolversParentTypes['InvalidParameterCombinationException']> = ResolversObject<{
@@ -798,6 +1455,21 @@ export type InvalidParameterValueExceptionResolvers<ContextType = GatewayContext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InvalidReplicationGroupStateFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidReplicationGroupStateFault'] = ResolversParentTypes['InvalidReplicationGroupStateFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidServerlessCacheSnapshotStateFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidServerlessCacheSnapshotStateFault'] = ResolversParentTypes['InvalidServerlessCacheSnapshotStateFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serverlessCacheSnapshotName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvalidServerlessCacheStateFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidServerlessCacheStateFault'] = ResolversParentTypes['InvalidServerlessCacheStateFault']> = ResolversObject<{
   awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -806,8 +1478,20 @@ export type InvalidServerlessCacheStateFaultResolvers<ContextType = GatewayConte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InvalidUserGroupStateFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidUserGroupStateFault'] = ResolversParentTypes['InvalidUserGroupStateFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  copyServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['CopyServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationCopyServerlessCacheSnapshotArgs, 'input'>>;
   createServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['CreateServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationCreateServerlessCacheSnapshotArgs, 'input'>>;
+  deleteServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['DeleteServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationDeleteServerlessCacheSnapshotArgs, 'input'>>;
+  exportServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['ExportServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationExportServerlessCacheSnapshotArgs, 'input'>>;
+  tagServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['TagServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationTagServerlessCacheSnapshotArgs, 'input'>>;
+  untagServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['UntagServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationUntagServerlessCacheSnapshotArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
@@ -827,6 +1511,20 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   serverlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['ServerlessCacheSnapshot']>, ParentType, ContextType, RequireFields<QueryServerlessCacheSnapshotArgs, 'name'>>;
   serverlessCacheSnapshots?: Resolver<ResolversTypes['ServerlessCacheSnapshotConnection'], ParentType, ContextType, Partial<QueryServerlessCacheSnapshotsArgs>>;
   serverlessCaches?: Resolver<ResolversTypes['ServerlessCacheConnection'], ParentType, ContextType, Partial<QueryServerlessCachesArgs>>;
+}>;
+
+export type ReplicationGroupNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReplicationGroupNotFoundFault'] = ResolversParentTypes['ReplicationGroupNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReservedCacheNodeNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReservedCacheNodeNotFoundFault'] = ResolversParentTypes['ReservedCacheNodeNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ServerlessCacheResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCache'] = ResolversParentTypes['ServerlessCache']> = ResolversObject<{
@@ -851,6 +1549,14 @@ export type ServerlessCacheResolvers<ContextType = GatewayContext, ParentType ex
   storageEncryptionType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subnetIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   userGroupId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ServerlessCacheAlreadyExistsFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCacheAlreadyExistsFault'] = ResolversParentTypes['ServerlessCacheAlreadyExistsFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serverlessCacheName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -879,6 +1585,13 @@ export type ServerlessCacheNotFoundFaultResolvers<ContextType = GatewayContext, 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ServerlessCacheQuotaForCustomerExceededFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCacheQuotaForCustomerExceededFault'] = ResolversParentTypes['ServerlessCacheQuotaForCustomerExceededFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ServerlessCacheSnapshotResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCacheSnapshot'] = ResolversParentTypes['ServerlessCacheSnapshot']> = ResolversObject<{
   arn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   bytesUsedForCache?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -891,6 +1604,7 @@ export type ServerlessCacheSnapshotResolvers<ContextType = GatewayContext, Paren
   serverlessCacheSnapshotName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   snapshotType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -913,6 +1627,14 @@ export type ServerlessCacheSnapshotEdgeResolvers<ContextType = GatewayContext, P
   node?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
 }>;
 
+export type ServerlessCacheSnapshotNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCacheSnapshotNotFoundFault'] = ResolversParentTypes['ServerlessCacheSnapshotNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serverlessCacheSnapshotName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ServerlessCacheSnapshotQuotaExceededFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServerlessCacheSnapshotQuotaExceededFault'] = ResolversParentTypes['ServerlessCacheSnapshotQuotaExceededFault']> = ResolversObject<{
   awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -928,6 +1650,13 @@ export type ServiceLinkedRoleNotFoundFaultResolvers<ContextType = GatewayContext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SnapshotNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SnapshotNotFoundFault'] = ResolversParentTypes['SnapshotNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   serverlessCacheSnapshotStatusChanged?: SubscriptionResolver<ResolversTypes['ServerlessCacheSnapshot'], "serverlessCacheSnapshotStatusChanged", ParentType, ContextType, RequireFields<SubscriptionServerlessCacheSnapshotStatusChangedArgs, 'name'>>;
 }>;
@@ -935,6 +1664,14 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
 export type TagResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = ResolversObject<{
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type TagNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TagNotFoundFault'] = ResolversParentTypes['TagNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serverlessCacheSnapshotName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TagQuotaPerResourceExceededResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TagQuotaPerResourceExceeded'] = ResolversParentTypes['TagQuotaPerResourceExceeded']> = ResolversObject<{
@@ -946,35 +1683,97 @@ export type TagQuotaPerResourceExceededResolvers<ContextType = GatewayContext, P
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type TagServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TagServerlessCacheSnapshotResult'] = ResolversParentTypes['TagServerlessCacheSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CacheClusterNotFoundFault' | 'CacheParameterGroupNotFoundFault' | 'CacheSecurityGroupNotFoundFault' | 'CacheSubnetGroupNotFoundFault' | 'InvalidARNFault' | 'InvalidParameterValueException' | 'InvalidReplicationGroupStateFault' | 'InvalidServerlessCacheSnapshotStateFault' | 'InvalidServerlessCacheStateFault' | 'ReplicationGroupNotFoundFault' | 'ReservedCacheNodeNotFoundFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'SnapshotNotFoundFault' | 'TagQuotaPerResourceExceeded' | 'TagServerlessCacheSnapshotSuccess' | 'UserGroupNotFoundFault' | 'UserNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type TagServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TagServerlessCacheSnapshotSuccess'] = ResolversParentTypes['TagServerlessCacheSnapshotSuccess']> = ResolversObject<{
+  serverlessCacheSnapshot?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UntagServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UntagServerlessCacheSnapshotResult'] = ResolversParentTypes['UntagServerlessCacheSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CacheClusterNotFoundFault' | 'CacheParameterGroupNotFoundFault' | 'CacheSecurityGroupNotFoundFault' | 'CacheSubnetGroupNotFoundFault' | 'InvalidARNFault' | 'InvalidReplicationGroupStateFault' | 'InvalidServerlessCacheSnapshotStateFault' | 'InvalidServerlessCacheStateFault' | 'ReplicationGroupNotFoundFault' | 'ReservedCacheNodeNotFoundFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'SnapshotNotFoundFault' | 'TagNotFoundFault' | 'UntagServerlessCacheSnapshotSuccess' | 'UserGroupNotFoundFault' | 'UserNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type UntagServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UntagServerlessCacheSnapshotSuccess'] = ResolversParentTypes['UntagServerlessCacheSnapshotSuccess']> = ResolversObject<{
+  serverlessCacheSnapshot?: Resolver<ResolversTypes['ServerlessCacheSnapshot'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UserGroupNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UserGroupNotFoundFault'] = ResolversParentTypes['UserGroupNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UserNotFoundFaultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UserNotFoundFault'] = ResolversParentTypes['UserNotFoundFault']> = ResolversObject<{
+  awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
+  CacheClusterNotFoundFault?: CacheClusterNotFoundFaultResolvers<ContextType>;
+  CacheParameterGroupNotFoundFault?: CacheParameterGroupNotFoundFaultResolvers<ContextType>;
+  CacheSecurityGroupNotFoundFault?: CacheSecurityGroupNotFoundFaultResolvers<ContextType>;
+  CacheSubnetGroupNotFoundFault?: CacheSubnetGroupNotFoundFaultResolvers<ContextType>;
   CacheUsageLimits?: CacheUsageLimitsResolvers<ContextType>;
+  CopyServerlessCacheSnapshotResult?: CopyServerlessCacheSnapshotResultResolvers<ContextType>;
+  CopyServerlessCacheSnapshotSuccess?: CopyServerlessCacheSnapshotSuccessResolvers<ContextType>;
   CreateServerlessCacheSnapshotResult?: CreateServerlessCacheSnapshotResultResolvers<ContextType>;
   CreateServerlessCacheSnapshotSuccess?: CreateServerlessCacheSnapshotSuccessResolvers<ContextType>;
   DataStorageLimit?: DataStorageLimitResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteServerlessCacheSnapshotResult?: DeleteServerlessCacheSnapshotResultResolvers<ContextType>;
+  DeleteServerlessCacheSnapshotSuccess?: DeleteServerlessCacheSnapshotSuccessResolvers<ContextType>;
   ECPUPerSecondLimit?: EcpuPerSecondLimitResolvers<ContextType>;
   Endpoint?: EndpointResolvers<ContextType>;
+  ExportServerlessCacheSnapshotResult?: ExportServerlessCacheSnapshotResultResolvers<ContextType>;
+  ExportServerlessCacheSnapshotSuccess?: ExportServerlessCacheSnapshotSuccessResolvers<ContextType>;
   Fault?: FaultResolvers<ContextType>;
+  InvalidARNFault?: InvalidArnFaultResolvers<ContextType>;
+  InvalidCredentialsException?: InvalidCredentialsExceptionResolvers<ContextType>;
   InvalidParameterCombinationException?: InvalidParameterCombinationExceptionResolvers<ContextType>;
   InvalidParameterValueException?: InvalidParameterValueExceptionResolvers<ContextType>;
+  InvalidReplicationGroupStateFault?: InvalidReplicationGroupStateFaultResolvers<ContextType>;
+  InvalidServerlessCacheSnapshotStateFault?: InvalidServerlessCacheSnapshotStateFaultResolvers<ContextType>;
   InvalidServerlessCacheStateFault?: InvalidServerlessCacheStateFaultResolvers<ContextType>;
+  InvalidUserGroupStateFault?: InvalidUserGroupStateFaultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReplicationGroupNotFoundFault?: ReplicationGroupNotFoundFaultResolvers<ContextType>;
+  ReservedCacheNodeNotFoundFault?: ReservedCacheNodeNotFoundFaultResolvers<ContextType>;
   ServerlessCache?: ServerlessCacheResolvers<ContextType>;
+  ServerlessCacheAlreadyExistsFault?: ServerlessCacheAlreadyExistsFaultResolvers<ContextType>;
   ServerlessCacheConfiguration?: ServerlessCacheConfigurationResolvers<ContextType>;
   ServerlessCacheConnection?: ServerlessCacheConnectionResolvers<ContextType>;
   ServerlessCacheEdge?: ServerlessCacheEdgeResolvers<ContextType>;
   ServerlessCacheNotFoundFault?: ServerlessCacheNotFoundFaultResolvers<ContextType>;
+  ServerlessCacheQuotaForCustomerExceededFault?: ServerlessCacheQuotaForCustomerExceededFaultResolvers<ContextType>;
   ServerlessCacheSnapshot?: ServerlessCacheSnapshotResolvers<ContextType>;
   ServerlessCacheSnapshotAlreadyExistsFault?: ServerlessCacheSnapshotAlreadyExistsFaultResolvers<ContextType>;
   ServerlessCacheSnapshotConnection?: ServerlessCacheSnapshotConnectionResolvers<ContextType>;
   ServerlessCacheSnapshotEdge?: ServerlessCacheSnapshotEdgeResolvers<ContextType>;
+  ServerlessCacheSnapshotNotFoundFault?: ServerlessCacheSnapshotNotFoundFaultResolvers<ContextType>;
   ServerlessCacheSnapshotQuotaExceededFault?: ServerlessCacheSnapshotQuotaExceededFaultResolvers<ContextType>;
   ServiceLinkedRoleNotFoundFault?: ServiceLinkedRoleNotFoundFaultResolvers<ContextType>;
+  SnapshotNotFoundFault?: SnapshotNotFoundFaultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
+  TagNotFoundFault?: TagNotFoundFaultResolvers<ContextType>;
   TagQuotaPerResourceExceeded?: TagQuotaPerResourceExceededResolvers<ContextType>;
+  TagServerlessCacheSnapshotResult?: TagServerlessCacheSnapshotResultResolvers<ContextType>;
+  TagServerlessCacheSnapshotSuccess?: TagServerlessCacheSnapshotSuccessResolvers<ContextType>;
+  UntagServerlessCacheSnapshotResult?: UntagServerlessCacheSnapshotResultResolvers<ContextType>;
+  UntagServerlessCacheSnapshotSuccess?: UntagServerlessCacheSnapshotSuccessResolvers<ContextType>;
+  UserGroupNotFoundFault?: UserGroupNotFoundFaultResolvers<ContextType>;
+  UserNotFoundFault?: UserNotFoundFaultResolvers<ContextType>;
 }>;
 

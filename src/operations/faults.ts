@@ -21,6 +21,24 @@ import type {
   ServerlessCacheSnapshotQuotaExceededFault,
   ServiceLinkedRoleNotFoundFault,
   TagQuotaPerResourceExceeded,
+  ServerlessCacheSnapshotNotFoundFault,
+  InvalidServerlessCacheSnapshotStateFault,
+  ServerlessCacheAlreadyExistsFault,
+  ServerlessCacheQuotaForCustomerExceededFault,
+  InvalidCredentialsException,
+  InvalidUserGroupStateFault,
+  UserGroupNotFoundFault,
+  InvalidArnFault,
+  TagNotFoundFault,
+  CacheClusterNotFoundFault,
+  CacheParameterGroupNotFoundFault,
+  CacheSecurityGroupNotFoundFault,
+  CacheSubnetGroupNotFoundFault,
+  InvalidReplicationGroupStateFault,
+  ReplicationGroupNotFoundFault,
+  ReservedCacheNodeNotFoundFault,
+  SnapshotNotFoundFault,
+  UserNotFoundFault,
 } from '../generated/graphql';
 
 /** AWS's documented limit of tags on one resource. */
@@ -31,6 +49,8 @@ export interface FaultSubject {
   serverlessCacheName?: string;
   serverlessCacheSnapshotName?: string;
   requestedTagCount?: number;
+  /** The ARN a tagging call named. */
+  resourceName?: string;
 }
 
 /** Where a fault came from: AWS (with its request id and message) or the gateway's own checks. */
@@ -55,7 +75,25 @@ export type FaultResult =
   | WithTypename<ServiceLinkedRoleNotFoundFault, 'ServiceLinkedRoleNotFoundFault'>
   | WithTypename<TagQuotaPerResourceExceeded, 'TagQuotaPerResourceExceeded'>
   | WithTypename<InvalidParameterValueException, 'InvalidParameterValueException'>
-  | WithTypename<InvalidParameterCombinationException, 'InvalidParameterCombinationException'>;
+  | WithTypename<InvalidParameterCombinationException, 'InvalidParameterCombinationException'>
+  | WithTypename<ServerlessCacheSnapshotNotFoundFault, 'ServerlessCacheSnapshotNotFoundFault'>
+  | WithTypename<InvalidServerlessCacheSnapshotStateFault, 'InvalidServerlessCacheSnapshotStateFault'>
+  | WithTypename<ServerlessCacheAlreadyExistsFault, 'ServerlessCacheAlreadyExistsFault'>
+  | WithTypename<ServerlessCacheQuotaForCustomerExceededFault, 'ServerlessCacheQuotaForCustomerExceededFault'>
+  | WithTypename<InvalidCredentialsException, 'InvalidCredentialsException'>
+  | WithTypename<InvalidUserGroupStateFault, 'InvalidUserGroupStateFault'>
+  | WithTypename<UserGroupNotFoundFault, 'UserGroupNotFoundFault'>
+  | WithTypename<InvalidArnFault, 'InvalidARNFault'>
+  | WithTypename<TagNotFoundFault, 'TagNotFoundFault'>
+  | WithTypename<CacheClusterNotFoundFault, 'CacheClusterNotFoundFault'>
+  | WithTypename<CacheParameterGroupNotFoundFault, 'CacheParameterGroupNotFoundFault'>
+  | WithTypename<CacheSecurityGroupNotFoundFault, 'CacheSecurityGroupNotFoundFault'>
+  | WithTypename<CacheSubnetGroupNotFoundFault, 'CacheSubnetGroupNotFoundFault'>
+  | WithTypename<InvalidReplicationGroupStateFault, 'InvalidReplicationGroupStateFault'>
+  | WithTypename<ReplicationGroupNotFoundFault, 'ReplicationGroupNotFoundFault'>
+  | WithTypename<ReservedCacheNodeNotFoundFault, 'ReservedCacheNodeNotFoundFault'>
+  | WithTypename<SnapshotNotFoundFault, 'SnapshotNotFoundFault'>
+  | WithTypename<UserNotFoundFault, 'UserNotFoundFault'>;
 
 export type FaultName = FaultResult['__typename'];
 export type FaultOf<N extends FaultName> = Extract<FaultResult, { __typename: N }>;
@@ -93,6 +131,41 @@ const FAULTS: { [N in FaultName]: Builder<N> } = {
         ? `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags.`
         : `A snapshot can have at most ${MAX_TAGS_PER_RESOURCE} tags; this request has ${requestedTagCount}.`,
   }),
+  ServerlessCacheSnapshotNotFoundFault: ({ serverlessCacheSnapshotName = '' }) => ({
+    serverlessCacheSnapshotName,
+    message: `There is no serverless cache snapshot named "${serverlessCacheSnapshotName}".`,
+  }),
+  InvalidServerlessCacheSnapshotStateFault: ({ serverlessCacheSnapshotName = '' }) => ({
+    serverlessCacheSnapshotName,
+    message: `The serverless cache snapshot "${serverlessCacheSnapshotName}" is not available for this (it may be creating, copying, exporting or deleting). Try again once it is available.`,
+  }),
+  ServerlessCacheAlreadyExistsFault: ({ serverlessCacheName = '' }) => ({
+    serverlessCacheName,
+    message: `A serverless cache named "${serverlessCacheName}" already exists. Choose another name.`,
+  }),
+  ServerlessCacheQuotaForCustomerExceededFault: () => ({
+    message: 'The account has as many serverless caches in this region as its quota allows. Delete one, or ask AWS for a higher quota.',
+  }),
+  InvalidCredentialsException: () => ({ message: 'AWS refused the credentials involved in creating the cache.' }),
+  InvalidUserGroupStateFault: () => ({ message: 'The user group is not active yet. Try again once it is.' }),
+  UserGroupNotFoundFault: () => ({ message: 'The user group does not exist.' }),
+  InvalidARNFault: ({ resourceName = '' }) => ({
+    resourceName,
+    message: `AWS does not recognise the resource "${resourceName}".`,
+  }),
+  TagNotFoundFault: ({ serverlessCacheSnapshotName = '' }) => ({
+    serverlessCacheSnapshotName,
+    message: `A tag key to remove is not on the serverless cache snapshot "${serverlessCacheSnapshotName}".`,
+  }),
+  CacheClusterNotFoundFault: () => ({ message: 'AWS could not find the cache cluster the request named.' }),
+  CacheParameterGroupNotFoundFault: () => ({ message: 'AWS could not find the cache parameter group the request named.' }),
+  CacheSecurityGroupNotFoundFault: () => ({ message: 'AWS could not find the cache security group the request named.' }),
+  CacheSubnetGroupNotFoundFault: () => ({ message: 'AWS could not find the cache subnet group the request named.' }),
+  ReplicationGroupNotFoundFault: () => ({ message: 'AWS could not find the replication group the request named.' }),
+  ReservedCacheNodeNotFoundFault: () => ({ message: 'AWS could not find the reserved cache node the request named.' }),
+  SnapshotNotFoundFault: () => ({ message: 'AWS could not find the node-based snapshot the request named.' }),
+  UserNotFoundFault: () => ({ message: 'AWS could not find the user the request named.' }),
+  InvalidReplicationGroupStateFault: () => ({ message: 'The replication group the request named is not available.' }),
   InvalidParameterValueException: (_subject, { message, awsMessage, field }) => ({
     field: field ?? null,
     message: message ?? `AWS rejected a value in the request: ${awsMessage === undefined ? 'no detail given' : redactAwsMessage(awsMessage)}`,

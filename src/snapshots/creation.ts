@@ -130,16 +130,25 @@ export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: Cre
   );
 }
 
+/** Tags as AWS compares them: a set of key-value pairs, so order does not matter. */
+export function tagSet(tags: readonly { key: string; value?: string | null }[] | null | undefined): [string, string | null][] {
+  return (tags ?? []).map(({ key, value }): [string, string | null] => [key, value ?? null]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The input an idempotency key is bound to, from parts already normalised as AWS compares them. */
+export function fingerprint(parts: readonly unknown[]): string {
+  return JSON.stringify(parts);
+}
+
 /**
- * The input an idempotency key is bound to, as AWS would compare it: names in lower case (AWS
- * stores them so), tags as a set. Two inputs with the same fingerprint create the same snapshot.
+ * A create's input as AWS would compare it: names in lower case (AWS stores them so), tags as a
+ * set. Two inputs with the same fingerprint create the same snapshot.
  */
 export function createRequestFingerprint(request: CreateServerlessCacheSnapshotInput): string {
-  const tags = (request.tags ?? []).map(({ key, value }) => [key, value ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([
+  return fingerprint([
     request.serverlessCacheSnapshotName.toLowerCase(),
     request.serverlessCacheName.toLowerCase(),
     request.kmsKeyId ?? null,
-    tags,
+    tagSet(request.tags),
   ]);
 }

@@ -10,13 +10,15 @@ import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-s
 import { validateCreateServerlessCacheSnapshot, type CreateServerlessCacheSnapshotFault } from '../operations/create-serverless-cache-snapshot';
 import { describeServerlessCacheSnapshots, type SnapshotFilter } from '../operations/describe-serverless-cache-snapshots';
 import { GatewayError, GatewayErrorCode } from '../errors';
-import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
+import type { CreateServerlessCacheSnapshotInput, Tag } from '../generated/graphql';
+import { idempotently } from '../idempotency/idempotently';
 import type { IdempotencyRecords } from '../idempotency/records';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
 import { listPageError, noSuchCacheFilter } from '../pagination/upstream-faults';
 import { createRequestFingerprint, type CreateAttempt, type SnapshotCreation } from './creation';
+import { checkIdempotencyKey } from './lifecycle';
 import type { CreateServerlessCacheSnapshotAccepted } from './outcomes';
 import type { SnapshotStatusWatcher } from './status-watcher';
 
@@ -34,14 +36,18 @@ export interface CreateSnapshotAnswer {
 }
 
 /** What the services share for idempotent creates: the records, and how long one call may hold a key. */
+/** An answer as idempotency records keep it; each mutation's own key space says which type it is. */
+export interface StoredAnswer {
+  result: { __typename: string };
+  awsRequestId: string | null;
+  reconciled?: boolean;
+}
+
 export interface IdempotentCreates {
-  records: IdempotencyRecords<CreateSnapshotAnswer>;
+  records: IdempotencyRecords<StoredAnswer>;
   /** Longest a create may hold its key: the call deadline for the create and for its reconciling describe. */
   leaseMs: number;
 }
-
-/** Printable ASCII without spaces: a UUID, a ULID or any token a client generates fits. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 
 export class SnapshotService {
   constructor(
@@ -82,53 +88,22 @@ export class SnapshotService {
   private async createAuthorized(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
     this.authorization.assertMayWrite(input.serverlessCacheName);
     const key = input.idempotencyKey;
-    if (key != null && !IDEMPOTENCY_KEY.test(key)) {
-      throw new GatewayError(GatewayErrorCode.BAD_USER_INPUT, 'The idempotency key must be 1 to 64 printable ASCII characters without spaces, such as a UUID.', {
-        field: ['input', 'idempotencyKey'],
-      });
-    }
+    if (key != null) checkIdempotencyKey(key);
     // Answers the gateway gives without AWS are the same every time: no record needed.
     const invalid = validateCreateServerlessCacheSnapshot(input);
     if (invalid) return { result: invalid, awsRequestId: null };
     if (key == null) return await this.createOnce(input, { since: Date.now(), earlierCallUnsettled: false });
-    return await this.createIdempotently(input, JSON.stringify([this.keyOwner, key]));
+    return await this.createIdempotently(input, JSON.stringify([this.keyOwner, 'createServerlessCacheSnapshot', key]));
   }
 
-  /**
-   * The first call with a key runs; a duplicate waits for it and gets its answer; a call after one
-   * that ended without an answer runs again, reconciling from the first call's start.
-   */
   private async createIdempotently(input: CreateServerlessCacheSnapshotInput, key: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
-    const { records, leaseMs } = this.idempotency;
-    const fingerprint = createRequestFingerprint(input);
-    for (;;) {
-      const now = Date.now();
-      const claim = await records.claim(key, fingerprint, now, leaseMs);
-      switch (claim.status) {
-        case 'mismatch':
-          throw new GatewayError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED);
-        case 'answered':
-          return { ...claim.answer, replayed: true };
-        case 'in-flight':
-          await claim.settled;
-          continue;
-        case 'claimed': {
-          let answer: CreateSnapshotAnswer;
-          try {
-            answer = await this.createOnce(input, {
-              since: claim.unsettledSince ?? now,
-              earlierCallUnsettled: claim.unsettledSince !== undefined,
-            });
-          } catch (error) {
-            // No definite answer to keep: the next call with this key finds out what this one did.
-            await records.release(key);
-            throw error;
-          }
-          await records.settle(key, answer);
-          return answer;
-        }
-      }
-    }
+    const { answer, replayed } = await idempotently<CreateSnapshotAnswer>({
+      ...(this.idempotency as { records: IdempotencyRecords<CreateSnapshotAnswer>; leaseMs: number }),
+      key,
+      fingerprint: createRequestFingerprint(input),
+      run: (since, earlierCallUnsettled) => this.createOnce(input, { since, earlierCallUnsettled }),
+    });
+    return { ...answer, replayed };
   }
 
   private async createOnce(input: CreateServerlessCacheSnapshotInput, attempt: CreateAttempt): Promise<CreateSnapshotAnswer> {
@@ -143,6 +118,11 @@ export class SnapshotService {
         tags: (input.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
       },
     };
+  }
+
+  /** A snapshot's tags (the snapshot was already found visible to the caller). */
+  tagsOf(snapshot: ServerlessCacheSnapshot): Promise<Tag[]> {
+    return snapshot.ARN === undefined ? Promise.resolve([]) : this.loaders.tagsByArn.load(snapshot.ARN);
   }
 
   /** The snapshot of that name, or null when there is none or it was taken from a cache the caller may not see. */

@@ -1,0 +1,5 @@
+import type { DeleteServerlessCacheSnapshotResultResolvers } from '../src/generated/graphql';
+
+export const DeleteServerlessCacheSnapshotResult: DeleteServerlessCacheSnapshotResultResolvers = {
+  __resolveType: (result) => result.__typename,
+};

@@ -1,0 +1,5 @@
+import type { ExportServerlessCacheSnapshotResultResolvers } from '../src/generated/graphql';
+
+export const ExportServerlessCacheSnapshotResult: ExportServerlessCacheSnapshotResultResolvers = {
+  __resolveType: (result) => result.__typename,
+};

@@ -1,0 +1,283 @@
+/**
+ * What the resolvers ask of an existing snapshot: copy, delete, export, tag and untag it. One
+ * instance per request. Each first finds the snapshot (through the request's loader) to learn its
+ * cache: a snapshot the caller may not see is answered as one that does not exist, and one it may
+ * see but not change is `FORBIDDEN`, both before the mutation reaches AWS.
+ */
+import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
+import { auditMutation } from '../auth/audit';
+import type { Authorization } from '../auth/authorization';
+import { mayHaveReachedAws, type AttemptFate } from '../elasticache/attempts';
+import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import type {
+  CopyServerlessCacheSnapshotInput,
+  ExportServerlessCacheSnapshotInput,
+  Tag,
+  TagServerlessCacheSnapshotInput,
+  UntagServerlessCacheSnapshotInput,
+} from '../generated/graphql';
+import { idempotently } from '../idempotency/idempotently';
+import type { IdempotencyRecords } from '../idempotency/records';
+import type { Loaders } from '../loaders';
+import type { Logger } from '../logger';
+import {
+  copyServerlessCacheSnapshot,
+  validateCopyServerlessCacheSnapshot,
+  type CopyServerlessCacheSnapshotFault,
+} from '../operations/copy-serverless-cache-snapshot';
+import { deleteServerlessCacheSnapshot, type DeleteServerlessCacheSnapshotFault } from '../operations/delete-serverless-cache-snapshot';
+import { lookupServerlessCacheSnapshot } from '../operations/describe-serverless-cache-snapshots';
+import { exportServerlessCacheSnapshot, type ExportServerlessCacheSnapshotFault } from '../operations/export-serverless-cache-snapshot';
+import { buildFault, type FaultOf } from '../operations/faults';
+import {
+  addTagsToSnapshot,
+  removeTagsFromSnapshot,
+  validateTagSnapshot,
+  type TagSnapshotFault,
+  type UntagSnapshotFault,
+} from '../operations/tagging';
+import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from './creation';
+import type { IdempotentCreates } from './service';
+
+type Success<N extends string, T> = T & { __typename: N };
+type NotFound = FaultOf<'ServerlessCacheSnapshotNotFoundFault'>;
+
+export type CopySnapshotResult =
+  | Success<'CopyServerlessCacheSnapshotSuccess', { serverlessCacheSnapshot: ServerlessCacheSnapshot; tags: Tag[] }>
+  | CopyServerlessCacheSnapshotFault;
+export type DeleteSnapshotResult = Success<'DeleteServerlessCacheSnapshotSuccess', { serverlessCacheSnapshot: ServerlessCacheSnapshot }> | DeleteServerlessCacheSnapshotFault;
+export type ExportSnapshotResult = Success<'ExportServerlessCacheSnapshotSuccess', { serverlessCacheSnapshot: ServerlessCacheSnapshot }> | ExportServerlessCacheSnapshotFault;
+export type TagSnapshotResult = Success<'TagServerlessCacheSnapshotSuccess', { serverlessCacheSnapshot: ServerlessCacheSnapshot; tags: Tag[] }> | TagSnapshotFault;
+export type UntagSnapshotResult = Success<'UntagServerlessCacheSnapshotSuccess', { serverlessCacheSnapshot: ServerlessCacheSnapshot; tags: Tag[] }> | UntagSnapshotFault;
+
+interface Answer<R> {
+  result: R;
+  awsRequestId: string | null;
+  reconciled?: boolean;
+  replayed?: boolean;
+}
+
+export class SnapshotLifecycle {
+  constructor(
+    private readonly elasticache: ElastiCacheDataSource,
+    private readonly loaders: Loaders,
+    private readonly authorization: Authorization,
+    private readonly idempotency: IdempotentCreates,
+    /** Buckets exports may go to (EXPORT_S3_BUCKETS). */
+    private readonly mayExportTo: (bucket: string) => boolean,
+    private readonly logger: Logger,
+    private readonly keyOwner: string,
+  ) {}
+
+  copy(input: CopyServerlessCacheSnapshotInput): Promise<CopySnapshotResult> {
+    return this.audited<CopySnapshotResult>('copyServerlessCacheSnapshot', input.targetServerlessCacheSnapshotName, async (audit) => {
+      const source = await this.changeable(input.sourceServerlessCacheSnapshotName);
+      if ('__typename' in source) return { result: source, awsRequestId: null };
+      const cache = cacheOf(source);
+      audit.serverlessCacheName = cache;
+      const invalid = validateCopyServerlessCacheSnapshot(input);
+      if (invalid) return { result: invalid, awsRequestId: null };
+      const key = input.idempotencyKey;
+      if (key != null) checkIdempotencyKey(key);
+      const run = (since: number, earlierCallUnsettled: boolean) => this.copyOnce(input, cache, since, earlierCallUnsettled);
+      if (key == null) return await run(Date.now(), false);
+      const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>({
+        ...(this.idempotency as { records: IdempotencyRecords<Answer<CopySnapshotResult>>; leaseMs: number }),
+        key: JSON.stringify([this.keyOwner, 'copyServerlessCacheSnapshot', key]),
+        fingerprint: fingerprint([
+          input.sourceServerlessCacheSnapshotName.toLowerCase(),
+          input.targetServerlessCacheSnapshotName.toLowerCase(),
+          input.kmsKeyId ?? null,
+          tagSet(input.tags),
+        ]),
+        run,
+      });
+      return { ...answer, replayed };
+    });
+  }
+
+  delete(name: string): Promise<DeleteSnapshotResult> {
+    return this.audited<DeleteSnapshotResult>('deleteServerlessCacheSnapshot', name, async (audit) => {
+      const snapshot = await this.changeable(name);
+      if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
+      audit.serverlessCacheName = cacheOf(snapshot);
+      const deleted = (serverlessCacheSnapshot: ServerlessCacheSnapshot): DeleteSnapshotResult => ({
+        __typename: 'DeleteServerlessCacheSnapshotSuccess',
+        serverlessCacheSnapshot,
+      });
+      let outcome;
+      try {
+        outcome = await deleteServerlessCacheSnapshot(this.elasticache, name);
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
+        const gone = await this.deletedSince(snapshot, error.attempts);
+        if (gone) return { result: deleted(gone), awsRequestId: null, reconciled: true };
+        throw error;
+      }
+      if ('output' in outcome) return { result: deleted(outcome.output), awsRequestId: null };
+      // "Not found" or "deleting" on a retry may be this call's own first attempt at work.
+      const lost = mayHaveReachedAws(outcome.attempts) && ['ServerlessCacheSnapshotNotFoundFault', 'InvalidServerlessCacheSnapshotStateFault'].includes(outcome.fault.__typename);
+      const gone = lost ? await this.deletedSince(snapshot, outcome.attempts) : null;
+      if (gone) return { result: deleted(gone), awsRequestId: null, reconciled: true };
+      return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+    });
+  }
+
+  export(input: ExportServerlessCacheSnapshotInput): Promise<ExportSnapshotResult> {
+    return this.audited<ExportSnapshotResult>('exportServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+      this.authorization.assertMayWriteSome();
+      // Data leaves the account's caches: only to buckets the operator named, decided first.
+      if (!this.mayExportTo(input.s3BucketName)) {
+        throw new GatewayError(GatewayErrorCode.FORBIDDEN, `Exports to the bucket "${input.s3BucketName}" are not allowed by this gateway.`);
+      }
+      const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
+      if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
+      audit.serverlessCacheName = cacheOf(snapshot);
+      const outcome = await exportServerlessCacheSnapshot(this.elasticache, input);
+      if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+      return { result: { __typename: 'ExportServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: outcome.output }, awsRequestId: null };
+    });
+  }
+
+  tag(input: TagServerlessCacheSnapshotInput): Promise<TagSnapshotResult> {
+    return this.audited<TagSnapshotResult>('tagServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+      const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
+      if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
+      audit.serverlessCacheName = cacheOf(snapshot);
+      const target = { arn: arnOf(snapshot), serverlessCacheSnapshotName: input.serverlessCacheSnapshotName };
+      const invalid = validateTagSnapshot(target, input.tags);
+      if (invalid) return { result: invalid, awsRequestId: null };
+      const outcome = await addTagsToSnapshot(this.elasticache, target, input.tags);
+      if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+      return { result: { __typename: 'TagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output }, awsRequestId: null };
+    });
+  }
+
+  untag(input: UntagServerlessCacheSnapshotInput): Promise<UntagSnapshotResult> {
+    return this.audited<UntagSnapshotResult>('untagServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+      const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
+      if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
+      audit.serverlessCacheName = cacheOf(snapshot);
+      const target = { arn: arnOf(snapshot), serverlessCacheSnapshotName: input.serverlessCacheSnapshotName };
+      const outcome = await removeTagsFromSnapshot(this.elasticache, target, input.tagKeys);
+      if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+      return { result: { __typename: 'UntagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output }, awsRequestId: null };
+    });
+  }
+
+  /**
+   * The snapshot, when the caller may change it. One it may not see is "not found" (answered by
+   * the gateway, as AWS would for a name that does not exist); one it may see but not change is
+   * `FORBIDDEN`.
+   */
+  private async changeable(name: string): Promise<ServerlessCacheSnapshot | NotFound> {
+    this.authorization.assertMayWriteSome();
+    const snapshot = await this.loaders.snapshotByName.load(name);
+    if (snapshot === null || !this.authorization.mayAccessSnapshot(snapshot)) {
+      return buildFault('ServerlessCacheSnapshotNotFoundFault', { serverlessCacheSnapshotName: name }, { awsRequestId: null });
+    }
+    this.authorization.assertMayWrite(cacheOf(snapshot));
+    return snapshot;
+  }
+
+  private async copyOnce(input: CopyServerlessCacheSnapshotInput, cache: string, since: number, earlierCallUnsettled: boolean): Promise<Answer<CopySnapshotResult>> {
+    const success = (serverlessCacheSnapshot: ServerlessCacheSnapshot): CopySnapshotResult => ({
+      __typename: 'CopyServerlessCacheSnapshotSuccess',
+      serverlessCacheSnapshot,
+      tags: (input.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
+    });
+    let outcome;
+    try {
+      outcome = await copyServerlessCacheSnapshot(this.elasticache, input, cache);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
+      const copied = await this.copiedSince(input.targetServerlessCacheSnapshotName, cache, since);
+      if (copied) return { result: success(copied), awsRequestId: null, reconciled: true };
+      throw error;
+    }
+    if ('output' in outcome) return { result: success(outcome.output), awsRequestId: null };
+    if (outcome.fault.__typename === 'ServerlessCacheSnapshotAlreadyExistsFault' && (mayHaveReachedAws(outcome.attempts) || earlierCallUnsettled)) {
+      const copied = await this.copiedSince(input.targetServerlessCacheSnapshotName, cache, since);
+      if (copied) return { result: success(copied), awsRequestId: null, reconciled: true };
+    }
+    return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+  }
+
+  /** The copy this action made, if AWS has it: the target name, of the source's cache, made since the action began. */
+  private async copiedSince(target: string, cache: string, since: number): Promise<ServerlessCacheSnapshot | null> {
+    const snapshot = await this.settling(() => lookupServerlessCacheSnapshot(this.elasticache, target));
+    const created = snapshot?.CreateTime?.getTime();
+    const ours = snapshot !== null && cacheOf(snapshot).toLowerCase() === cache.toLowerCase() && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS;
+    return ours ? snapshot : null;
+  }
+
+  /** The snapshot as deleted, when a lost answer hid its delete: AWS has it `deleting`, or no longer has it. */
+  private async deletedSince(before: ServerlessCacheSnapshot, attempts: readonly AttemptFate[]): Promise<ServerlessCacheSnapshot | null> {
+    const now = await this.settling(() => lookupServerlessCacheSnapshot(this.elasticache, before.ServerlessCacheSnapshotName ?? ''));
+    this.logger.info({ component: 'snapshots', serverlessCacheSnapshotName: before.ServerlessCacheSnapshotName, attemptFates: attempts, found: now?.Status ?? 'gone' }, 'delete reconciled after a lost answer');
+    if (now === null) return { ...before, Status: 'deleting' };
+    return now.Status === 'deleting' ? now : null;
+  }
+
+  /** A describe that settles a lost answer; if it fails too, nobody can say what happened. */
+  private async settling<T>(describe: () => Promise<T>): Promise<T> {
+    try {
+      return await describe();
+    } catch (error) {
+      this.logger.warn({ component: 'snapshots', err: error }, 'outcome unknown: the describe that would settle it failed');
+      throw new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
+    }
+  }
+
+  /** Runs a mutation with its audit line, allowed or denied, naming the cache once it is known. */
+  private async audited<R extends { __typename: string }>(
+    operation: string,
+    serverlessCacheSnapshotName: string,
+    run: (audit: { serverlessCacheName: string }) => Promise<Answer<R>>,
+  ): Promise<R> {
+    const audit = { serverlessCacheName: '' };
+    try {
+      const { result, awsRequestId, reconciled, replayed } = await run(audit);
+      auditMutation(this.logger, {
+        operation,
+        serverlessCacheName: audit.serverlessCacheName,
+        serverlessCacheSnapshotName,
+        outcome: result.__typename,
+        awsRequestId,
+        ...(reconciled === true ? { reconciled } : {}),
+        ...(replayed === true ? { replayed } : {}),
+      });
+      return result;
+    } catch (error) {
+      const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
+      auditMutation(this.logger, {
+        operation,
+        serverlessCacheName: audit.serverlessCacheName,
+        serverlessCacheSnapshotName,
+        outcome,
+        awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null,
+      });
+      throw error;
+    }
+  }
+}
+
+const cacheOf = (snapshot: ServerlessCacheSnapshot): string => snapshot.ServerlessCacheConfiguration?.ServerlessCacheName ?? '';
+
+function arnOf(snapshot: ServerlessCacheSnapshot): string {
+  if (snapshot.ARN === undefined) throw new GatewayError(GatewayErrorCode.INTERNAL_SERVER_ERROR);
+  return snapshot.ARN;
+}
+
+/** Printable ASCII without spaces: a UUID, a ULID or any token a client generates fits. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
+
+export function checkIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new GatewayError(GatewayErrorCode.BAD_USER_INPUT, 'The idempotency key must be 1 to 64 printable ASCII characters without spaces, such as a UUID.', {
+      field: ['input', 'idempotencyKey'],
+    });
+  }
+}
+
