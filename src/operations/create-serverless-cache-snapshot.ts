@@ -8,8 +8,9 @@ import { recordAttemptFates, type AttemptFate } from '../elasticache/attempts';
 import { AwsFault } from '../elasticache/aws-fault';
 import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
-import { validateCreateSnapshotRequest } from '../snapshots/validation';
+import { checkCreateSnapshot } from '../aws/rules';
 import { faultMember, type FaultOf } from './faults';
+import { ruleFault } from './send';
 
 /** The result union's faults, in the model's order (test/schema.test.ts holds them to it). */
 export const CREATE_SERVERLESS_CACHE_SNAPSHOT_FAULTS = [
@@ -30,9 +31,13 @@ export type CreateServerlessCacheSnapshotOutcome =
   /** A documented fault, and what became of the attempts before the one it answered. */
   | { fault: CreateServerlessCacheSnapshotFault; attempts: readonly AttemptFate[] };
 
-/** The first documented rule the input breaks, as the fault AWS would answer; null when valid. */
-export const validateCreateServerlessCacheSnapshot: (input: CreateServerlessCacheSnapshotInput) => CreateServerlessCacheSnapshotFault | null =
-  validateCreateSnapshotRequest;
+/** The first documented rule the input breaks (src/aws/rules.ts), as the fault AWS would answer; null when valid. */
+export function validateCreateServerlessCacheSnapshot(input: CreateServerlessCacheSnapshotInput): CreateServerlessCacheSnapshotFault | null {
+  const violation = checkCreateSnapshot(input);
+  return violation === null
+    ? null
+    : ruleFault(violation, { serverlessCacheName: input.serverlessCacheName, serverlessCacheSnapshotName: input.serverlessCacheSnapshotName });
+}
 
 /**
  * The new snapshot, or the documented fault with the attempts before it. Throws `UpstreamError`
