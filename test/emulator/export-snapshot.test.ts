@@ -9,7 +9,7 @@ import {
   ServiceLinkedRoleNotFoundFault,
   type ExportServerlessCacheSnapshotCommandInput,
 } from '@aws-sdk/client-elasticache';
-import { adminCall, expectFault, injectFault, useClockedEmulator } from './helpers';
+import { adminCall, expectFault, injectFault, sdkClient, start, useClockedEmulator } from './helpers';
 
 const env = useClockedEmulator({ snapshotAvailableAfterMs: 1000, snapshotExportAfterMs: 2000, snapshotDeleteAfterMs: 500 });
 
@@ -64,6 +64,20 @@ describe('success', () => {
     const bucket = (await adminCall<BucketView>(env.emulator.url, 'GET', '/buckets/team-backups')).body;
     expect(bucket.objects.map((o) => o.key)).toEqual(['r.rdb']);
     expect(bucket.objects[0]?.exportedAt).toBe(new Date(env.clock.now).toISOString());
+  });
+
+  it('with no delay configured, the answer already shows the export done', async () => {
+    const quick = await start({ snapshotAvailableAfterMs: 0, snapshotExportAfterMs: 0 });
+    const client = sdkClient(quick.url);
+    try {
+      await client.send(new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: 'now', ServerlessCacheName: 'demo-valkey' }));
+      const out = await client.send(new ExportServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: 'now', S3BucketName: 'demo-exports' }));
+      expect(out.ServerlessCacheSnapshot?.Status).toBe('available');
+      expect((await adminCall<BucketView>(quick.url, 'GET', '/buckets/demo-exports')).body.objects.map((o) => o.key)).toEqual(['now.rdb']);
+    } finally {
+      client.destroy();
+      await quick.close();
+    }
   });
 
   it('a snapshot whose bucket was removed during the export still becomes available', async () => {
