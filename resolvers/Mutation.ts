@@ -7,4 +7,5 @@ export const Mutation: MutationResolvers = {
   exportServerlessCacheSnapshot: (_parent, { input }, { lifecycle }) => lifecycle.export(input),
   tagServerlessCacheSnapshot: (_parent, { input }, { lifecycle }) => lifecycle.tag(input),
   untagServerlessCacheSnapshot: (_parent, { input }, { lifecycle }) => lifecycle.untag(input),
+  restoreServerlessCacheFromSnapshot: (_parent, { input }, { restores }) => restores.restore(input),
 };

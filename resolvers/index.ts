@@ -14,6 +14,7 @@ import { Query } from './Query';
 import { ServerlessCache } from './ServerlessCache';
 import { ServerlessCacheConfiguration } from './ServerlessCacheConfiguration';
 import { ServerlessCacheSnapshot } from './ServerlessCacheSnapshot';
+import { RestoreServerlessCacheFromSnapshotResult } from './RestoreServerlessCacheFromSnapshotResult';
 import { Subscription } from './Subscription';
 import { TagServerlessCacheSnapshotResult } from './TagServerlessCacheSnapshotResult';
 import { UntagServerlessCacheSnapshotResult } from './UntagServerlessCacheSnapshotResult';
@@ -29,6 +30,7 @@ export const resolvers: Resolvers = {
   ExportServerlessCacheSnapshotResult,
   TagServerlessCacheSnapshotResult,
   UntagServerlessCacheSnapshotResult,
+  RestoreServerlessCacheFromSnapshotResult,
   Fault,
   Node,
   ServerlessCacheSnapshot,

@@ -6,6 +6,7 @@
  */
 import { Authorization } from './auth/authorization';
 import { principalKey, type Principal } from './auth/principal';
+import { CacheRestore } from './caches/restore';
 import { CacheService } from './caches/service';
 import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
@@ -28,6 +29,8 @@ export interface GatewayContext {
   /** Copy, delete, export and tag existing snapshots. */
   lifecycle: SnapshotLifecycle;
   caches: CacheService;
+  /** Restore snapshots into a new cache. */
+  restores: CacheRestore;
 }
 
 /** What a door (the HTTP route, the WebSocket) knows of a request when it asks for a context. */
@@ -81,6 +84,7 @@ export function createContextFactory({
       ),
       lifecycle: new SnapshotLifecycle(elasticache, loaders, authorization, idempotentCreates, mayExportTo, requestLogger, caller),
       caches: new CacheService(elasticache, loaders, authorization),
+      restores: new CacheRestore(elasticache, loaders, authorization, idempotentCreates, requestLogger, caller),
     };
   };
 }

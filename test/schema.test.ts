@@ -5,6 +5,7 @@
 import { isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
 import serviceModel from '../src/aws/service-model.json';
 import { COPY_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../src/operations/copy-serverless-cache-snapshot';
+import { CREATE_SERVERLESS_CACHE_FAULTS } from '../src/operations/create-serverless-cache';
 import { CREATE_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../src/operations/create-serverless-cache-snapshot';
 import { DELETE_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../src/operations/delete-serverless-cache-snapshot';
 import { EXPORT_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../src/operations/export-serverless-cache-snapshot';
@@ -33,6 +34,7 @@ const MUTATIONS: Record<
   // The tag rules (key length, `aws:` keys) are checked by the gateway, which needs a member to say so.
   tagServerlessCacheSnapshot: { operation: 'AddTagsToResource', faults: ADD_TAGS_TO_RESOURCE_FAULTS, gatewayChecks: ['InvalidParameterValueException'] },
   untagServerlessCacheSnapshot: { operation: 'RemoveTagsFromResource', faults: REMOVE_TAGS_FROM_RESOURCE_FAULTS },
+  restoreServerlessCacheFromSnapshot: { operation: 'CreateServerlessCache', faults: CREATE_SERVERLESS_CACHE_FAULTS },
 };
 
 describe('mutation results', () => {

@@ -394,6 +394,14 @@ export type Mutation = {
    */
   exportServerlessCacheSnapshot?: Maybe<ExportServerlessCacheSnapshotResult>;
   /**
+   * Creates a serverless cache from snapshots (AWS `CreateServerlessCache` with
+   * `SnapshotArnsToRestore`). Needs `snapshots:write` on the new cache's name and `snapshots:read` on
+   * every snapshot's cache; a snapshot the caller may not see is answered as one that does not exist
+   * (an `InvalidParameterValueException`, as AWS answers an unknown snapshot). Takes an idempotency
+   * key, and settles a lost answer, as `createServerlessCacheSnapshot` does.
+   */
+  restoreServerlessCacheFromSnapshot?: Maybe<RestoreServerlessCacheFromSnapshotResult>;
+  /**
    * Adds or changes tags on a snapshot (AWS `AddTagsToResource` on its ARN). Needs `snapshots:write`
    * on its cache.
    */
@@ -427,6 +435,12 @@ export type MutationDeleteServerlessCacheSnapshotArgs = {
 /** Entry points that change ElastiCache resources. */
 export type MutationExportServerlessCacheSnapshotArgs = {
   input: ExportServerlessCacheSnapshotInput;
+};
+
+
+/** Entry points that change ElastiCache resources. */
+export type MutationRestoreServerlessCacheFromSnapshotArgs = {
+  input: RestoreServerlessCacheFromSnapshotInput;
 };
 
 
@@ -577,6 +591,51 @@ export type ReservedCacheNodeNotFoundFault = Fault & {
   code: Scalars['String']['output'];
   /** What went wrong, in words fit to show to a person. */
   message: Scalars['String']['output'];
+};
+
+/** What is needed to restore snapshots into a new serverless cache. */
+export type RestoreServerlessCacheFromSnapshotInput = {
+  /** The daily time (UTC, `HH:MM`) automatic snapshots are taken. */
+  dailySnapshotTime?: InputMaybe<Scalars['String']['input']>;
+  /** What the cache is for: at most 255 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The engine (`valkey`, `redis` or `memcached`); the first snapshot's when omitted. */
+  engine?: InputMaybe<Scalars['String']['input']>;
+  /** Makes the restore safe to retry, as for `createServerlessCacheSnapshot`. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The ID or ARN of the KMS key to encrypt the cache with; the service key when omitted. */
+  kmsKeyId?: InputMaybe<Scalars['String']['input']>;
+  /** The engine's major version; the first snapshot's when omitted. */
+  majorEngineVersion?: InputMaybe<Scalars['String']['input']>;
+  /** The IDs of the VPC security groups for the cache. */
+  securityGroupIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The new cache's name: 1 to 255 characters, unique in the account and region (stored in lower case). */
+  serverlessCacheName: Scalars['String']['input'];
+  /** The snapshots to restore the data from (at least one); each must be `available`. */
+  snapshotNames: Array<Scalars['String']['input']>;
+  /** How many days automatic snapshots are kept: 0 to 35. */
+  snapshotRetentionLimit?: InputMaybe<Scalars['Int']['input']>;
+  /** The IDs of the VPC subnets for the cache. */
+  subnetIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Tags for the new cache: at most 50, with unique keys. */
+  tags?: InputMaybe<Array<TagInput>>;
+  /** The user group that controls access to the cache (Valkey and Redis OSS). */
+  userGroupId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * The outcome of `restoreServerlessCacheFromSnapshot`: the new cache, or exactly one of the faults
+ * AWS documents for CreateServerlessCache (a snapshot AWS cannot restore from is an
+ * `InvalidParameterValueException` whose `field` names it). Keep a default branch: AWS may document
+ * new faults.
+ */
+export type RestoreServerlessCacheFromSnapshotResult = InvalidCredentialsException | InvalidParameterCombinationException | InvalidParameterValueException | InvalidServerlessCacheStateFault | InvalidUserGroupStateFault | RestoreServerlessCacheFromSnapshotSuccess | ServerlessCacheAlreadyExistsFault | ServerlessCacheNotFoundFault | ServerlessCacheQuotaForCustomerExceededFault | ServiceLinkedRoleNotFoundFault | TagQuotaPerResourceExceeded | UserGroupNotFoundFault;
+
+/** The restore was accepted: AWS is now creating the cache from the snapshots. */
+export type RestoreServerlessCacheFromSnapshotSuccess = {
+  __typename?: 'RestoreServerlessCacheFromSnapshotSuccess';
+  /** The new cache, normally with status `creating`. */
+  serverlessCache: ServerlessCache;
 };
 
 /**
@@ -1109,6 +1168,20 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( ServerlessCacheSnapshotNotFoundFault & { __typename: 'ServerlessCacheSnapshotNotFoundFault' } )
     | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
   ;
+  RestoreServerlessCacheFromSnapshotResult:
+    | ( InvalidCredentialsException & { __typename: 'InvalidCredentialsException' } )
+    | ( InvalidParameterCombinationException & { __typename: 'InvalidParameterCombinationException' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
+    | ( InvalidServerlessCacheStateFault & { __typename: 'InvalidServerlessCacheStateFault' } )
+    | ( InvalidUserGroupStateFault & { __typename: 'InvalidUserGroupStateFault' } )
+    | ( Omit<RestoreServerlessCacheFromSnapshotSuccess, 'serverlessCache'> & { serverlessCache: _RefType['ServerlessCache'] } & { __typename: 'RestoreServerlessCacheFromSnapshotSuccess' } )
+    | ( ServerlessCacheAlreadyExistsFault & { __typename: 'ServerlessCacheAlreadyExistsFault' } )
+    | ( ServerlessCacheNotFoundFault & { __typename: 'ServerlessCacheNotFoundFault' } )
+    | ( ServerlessCacheQuotaForCustomerExceededFault & { __typename: 'ServerlessCacheQuotaForCustomerExceededFault' } )
+    | ( ServiceLinkedRoleNotFoundFault & { __typename: 'ServiceLinkedRoleNotFoundFault' } )
+    | ( TagQuotaPerResourceExceeded & { __typename: 'TagQuotaPerResourceExceeded' } )
+    | ( UserGroupNotFoundFault & { __typename: 'UserGroupNotFoundFault' } )
+  ;
   TagServerlessCacheSnapshotResult:
     | ( CacheClusterNotFoundFault & { __typename: 'CacheClusterNotFoundFault' } )
     | ( CacheParameterGroupNotFoundFault & { __typename: 'CacheParameterGroupNotFoundFault' } )
@@ -1227,6 +1300,9 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplicationGroupNotFoundFault: ResolverTypeWrapper<ReplicationGroupNotFoundFault>;
   ReservedCacheNodeNotFoundFault: ResolverTypeWrapper<ReservedCacheNodeNotFoundFault>;
+  RestoreServerlessCacheFromSnapshotInput: RestoreServerlessCacheFromSnapshotInput;
+  RestoreServerlessCacheFromSnapshotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RestoreServerlessCacheFromSnapshotResult']>;
+  RestoreServerlessCacheFromSnapshotSuccess: ResolverTypeWrapper<Omit<RestoreServerlessCacheFromSnapshotSuccess, 'serverlessCache'> & { serverlessCache: ResolversTypes['ServerlessCache'] }>;
   ServerlessCache: ResolverTypeWrapper<AwsServerlessCache>;
   ServerlessCacheAlreadyExistsFault: ResolverTypeWrapper<ServerlessCacheAlreadyExistsFault>;
   ServerlessCacheConfiguration: ResolverTypeWrapper<AwsServerlessCacheConfiguration>;
@@ -1299,6 +1375,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ReplicationGroupNotFoundFault: ReplicationGroupNotFoundFault;
   ReservedCacheNodeNotFoundFault: ReservedCacheNodeNotFoundFault;
+  RestoreServerlessCacheFromSnapshotInput: RestoreServerlessCacheFromSnapshotInput;
+  RestoreServerlessCacheFromSnapshotResult: ResolversUnionTypes<ResolversParentTypes>['RestoreServerlessCacheFromSnapshotResult'];
+  RestoreServerlessCacheFromSnapshotSuccess: Omit<RestoreServerlessCacheFromSnapshotSuccess, 'serverlessCache'> & { serverlessCache: ResolversParentTypes['ServerlessCache'] };
   ServerlessCache: AwsServerlessCache;
   ServerlessCacheAlreadyExistsFault: ServerlessCacheAlreadyExistsFault;
   ServerlessCacheConfiguration: AwsServerlessCacheConfiguration;
@@ -1490,6 +1569,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   createServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['CreateServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationCreateServerlessCacheSnapshotArgs, 'input'>>;
   deleteServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['DeleteServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationDeleteServerlessCacheSnapshotArgs, 'input'>>;
   exportServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['ExportServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationExportServerlessCacheSnapshotArgs, 'input'>>;
+  restoreServerlessCacheFromSnapshot?: Resolver<Maybe<ResolversTypes['RestoreServerlessCacheFromSnapshotResult']>, ParentType, ContextType, RequireFields<MutationRestoreServerlessCacheFromSnapshotArgs, 'input'>>;
   tagServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['TagServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationTagServerlessCacheSnapshotArgs, 'input'>>;
   untagServerlessCacheSnapshot?: Resolver<Maybe<ResolversTypes['UntagServerlessCacheSnapshotResult']>, ParentType, ContextType, RequireFields<MutationUntagServerlessCacheSnapshotArgs, 'input'>>;
 }>;
@@ -1524,6 +1604,15 @@ export type ReservedCacheNodeNotFoundFaultResolvers<ContextType = GatewayContext
   awsRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RestoreServerlessCacheFromSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreServerlessCacheFromSnapshotResult'] = ResolversParentTypes['RestoreServerlessCacheFromSnapshotResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'InvalidCredentialsException' | 'InvalidParameterCombinationException' | 'InvalidParameterValueException' | 'InvalidServerlessCacheStateFault' | 'InvalidUserGroupStateFault' | 'RestoreServerlessCacheFromSnapshotSuccess' | 'ServerlessCacheAlreadyExistsFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheQuotaForCustomerExceededFault' | 'ServiceLinkedRoleNotFoundFault' | 'TagQuotaPerResourceExceeded' | 'UserGroupNotFoundFault', ParentType, ContextType>;
+}>;
+
+export type RestoreServerlessCacheFromSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreServerlessCacheFromSnapshotSuccess'] = ResolversParentTypes['RestoreServerlessCacheFromSnapshotSuccess']> = ResolversObject<{
+  serverlessCache?: Resolver<ResolversTypes['ServerlessCache'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1750,6 +1839,8 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   ReplicationGroupNotFoundFault?: ReplicationGroupNotFoundFaultResolvers<ContextType>;
   ReservedCacheNodeNotFoundFault?: ReservedCacheNodeNotFoundFaultResolvers<ContextType>;
+  RestoreServerlessCacheFromSnapshotResult?: RestoreServerlessCacheFromSnapshotResultResolvers<ContextType>;
+  RestoreServerlessCacheFromSnapshotSuccess?: RestoreServerlessCacheFromSnapshotSuccessResolvers<ContextType>;
   ServerlessCache?: ServerlessCacheResolvers<ContextType>;
   ServerlessCacheAlreadyExistsFault?: ServerlessCacheAlreadyExistsFaultResolvers<ContextType>;
   ServerlessCacheConfiguration?: ServerlessCacheConfigurationResolvers<ContextType>;

@@ -11,6 +11,7 @@ import { COPY_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../../src/operations/copy
 import { DELETE_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../../src/operations/delete-serverless-cache-snapshot';
 import { EXPORT_SERVERLESS_CACHE_SNAPSHOT_FAULTS } from '../../src/operations/export-serverless-cache-snapshot';
 import { ADD_TAGS_TO_RESOURCE_FAULTS, REMOVE_TAGS_FROM_RESOURCE_FAULTS } from '../../src/operations/tagging';
+import { CREATE_SERVERLESS_CACHE_FAULTS } from '../../src/operations/create-serverless-cache';
 
 const SNAPSHOT = 'serverlessCacheSnapshot { serverlessCacheSnapshotName status serverlessCacheConfiguration { serverlessCacheName } }';
 const FAULT = '... on Fault { code message awsRequestId }';
@@ -22,11 +23,12 @@ const MUTATIONS = {
   export: `mutation ($input: ExportServerlessCacheSnapshotInput!) { result: exportServerlessCacheSnapshot(input: $input) { __typename ... on ExportServerlessCacheSnapshotSuccess { ${SNAPSHOT} } ${FAULT} } }`,
   tag: `mutation ($input: TagServerlessCacheSnapshotInput!) { result: tagServerlessCacheSnapshot(input: $input) { __typename ... on TagServerlessCacheSnapshotSuccess { ${SNAPSHOT} ${TAGS} } ${FAULT} } }`,
   untag: `mutation ($input: UntagServerlessCacheSnapshotInput!) { result: untagServerlessCacheSnapshot(input: $input) { __typename ... on UntagServerlessCacheSnapshotSuccess { ${SNAPSHOT} ${TAGS} } ${FAULT} } }`,
+  restore: `mutation ($input: RestoreServerlessCacheFromSnapshotInput!) { result: restoreServerlessCacheFromSnapshot(input: $input) { __typename ... on RestoreServerlessCacheFromSnapshotSuccess { serverlessCache { serverlessCacheName status engine majorEngineVersion } } ${FAULT} ... on InvalidParameterValueException { field } } }`,
 };
 const CREATE = `mutation ($input: CreateServerlessCacheSnapshotInput!) { createServerlessCacheSnapshot(input: $input) { __typename } }`;
 const READ = `query ($name: String!) { serverlessCacheSnapshot(name: $name) { status ${TAGS} } }`;
 
-type Result = { __typename: string; code?: string; awsRequestId?: string | null; tags?: { key: string; value: string | null }[]; serverlessCacheSnapshot?: { serverlessCacheSnapshotName: string; status: string } };
+type Result = { __typename: string; code?: string; awsRequestId?: string | null; field?: string[] | null; serverlessCache?: { serverlessCacheName: string; status: string; engine: string }; tags?: { key: string; value: string | null }[]; serverlessCacheSnapshot?: { serverlessCacheSnapshotName: string; status: string } };
 
 let gateway: TestGateway;
 let counter = 0;
@@ -34,7 +36,7 @@ const nextName = (prefix = 'life') => `${prefix}-${++counter}`;
 
 beforeAll(async () => {
   gateway = await startTestGateway({
-    env: { EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '100', EMULATOR_SNAPSHOT_DELETE_AFTER_MS: '300', EMULATOR_SNAPSHOT_EXPORT_AFTER_MS: '300', EMULATOR_DAILY_SNAPSHOT_QUOTA: '1000', SUBSCRIPTION_POLL_INTERVAL_MS: '50' },
+    env: { EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '100', EMULATOR_SNAPSHOT_DELETE_AFTER_MS: '300', EMULATOR_SNAPSHOT_EXPORT_AFTER_MS: '300', EMULATOR_DAILY_SNAPSHOT_QUOTA: '1000', EMULATOR_CACHE_AVAILABLE_AFTER_MS: '200', SUBSCRIPTION_POLL_INTERVAL_MS: '50' },
   });
 });
 afterAll(async () => gateway.close());
@@ -65,6 +67,16 @@ async function status(name: string): Promise<string | null> {
 async function waitForStatus(name: string, wanted: string | null): Promise<void> {
   for (let i = 0; i < 100 && (await status(name)) !== wanted; i++) await sleep(20);
   expect(await status(name)).toBe(wanted);
+}
+
+async function cacheStatus(name: string): Promise<string | null> {
+  const { body } = await gateway.graphql<{ serverlessCache: { status: string } | null }>('query ($name: String!) { serverlessCache(name: $name) { status } }', { name });
+  return body.data?.serverlessCache?.status ?? null;
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await condition()); i++) await sleep(20);
+  expect(await condition()).toBe(true);
 }
 
 async function awsCalls(action: string): Promise<number> {
@@ -110,6 +122,17 @@ describe('success', () => {
     expect((await gateway.graphql<{ serverlessCacheSnapshot: { tags: unknown[] } }>(READ, { name })).body.data?.serverlessCacheSnapshot.tags).toEqual([{ key: 'env', value: 'prod' }]);
   });
 
+  it('restore: a new cache from the snapshot, creating with the snapshot\'s engine, then available', async () => {
+    const name = await availableSnapshot();
+    const cache = nextName('restored');
+    const { body } = await run('restore', { serverlessCacheName: cache, snapshotNames: [name] });
+    expect(body.data?.result).toMatchObject({
+      __typename: 'RestoreServerlessCacheFromSnapshotSuccess',
+      serverlessCache: { serverlessCacheName: cache, status: 'creating', engine: 'valkey' },
+    });
+    await waitFor(async () => (await cacheStatus(cache)) === 'available');
+  });
+
   it('reads tags only when the document selects them', async () => {
     const name = await availableSnapshot([{ key: 'team', value: 'web' }]);
     const before = await awsCalls('ListTagsForResource');
@@ -127,6 +150,7 @@ describe('every fault AWS documents is its own union member', () => {
     ['export', 'ExportServerlessCacheSnapshot', EXPORT_SERVERLESS_CACHE_SNAPSHOT_FAULTS, (name) => ({ serverlessCacheSnapshotName: name, s3BucketName: 'demo-exports' })],
     ['tag', 'AddTagsToResource', ADD_TAGS_TO_RESOURCE_FAULTS, (name) => ({ serverlessCacheSnapshotName: name, tags: [{ key: 'k', value: 'v' }] })],
     ['untag', 'RemoveTagsFromResource', REMOVE_TAGS_FROM_RESOURCE_FAULTS, (name) => ({ serverlessCacheSnapshotName: name, tagKeys: ['k'] })],
+    ['restore', 'CreateServerlessCache', CREATE_SERVERLESS_CACHE_FAULTS, (name) => ({ serverlessCacheName: nextName('restored'), snapshotNames: [name] })],
   ];
   let name: string;
   beforeAll(async () => {
@@ -161,6 +185,16 @@ describe('answered by the gateway, without calling AWS', () => {
     expect([await awsCalls('CopyServerlessCacheSnapshot'), await awsCalls('AddTagsToResource')]).toEqual([copies, adds]);
   });
 
+  it('a restore from a snapshot that does not exist: InvalidParameterValueException naming it, as AWS would answer', async () => {
+    const before = await awsCalls('CreateServerlessCache');
+    const name = await availableSnapshot();
+    const { body } = await run('restore', { serverlessCacheName: nextName('restored'), snapshotNames: [name, 'no-such-snapshot'] });
+    expect(body.data?.result).toMatchObject({ __typename: 'InvalidParameterValueException', field: ['snapshotNames', '1'], awsRequestId: null });
+    const long = await run('restore', { serverlessCacheName: nextName('restored'), snapshotNames: [name], description: 'x'.repeat(256) });
+    expect(long.body.data?.result).toMatchObject({ __typename: 'InvalidParameterValueException', field: ['description'] });
+    expect(await awsCalls('CreateServerlessCache')).toBe(before);
+  });
+
   it('an export to a bucket the operator did not allow: FORBIDDEN', async () => {
     const name = await availableSnapshot();
     const before = await awsCalls('ExportServerlessCacheSnapshot');
@@ -191,6 +225,17 @@ describe('lost answers', () => {
   });
 });
 
+it('a restore whose answer was lost: success, and its idempotency key replays it', async () => {
+  const name = await availableSnapshot();
+  const input = { serverlessCacheName: nextName('restored'), snapshotNames: [name], idempotencyKey: `restore-${counter}` };
+  await gateway.emulator.inject({ action: 'CreateServerlessCache', afterOperation: true, dropConnection: true });
+  const first = await run('restore', input);
+  expect(first.body.data?.result?.__typename).toBe('RestoreServerlessCacheFromSnapshotSuccess');
+  const calls = await awsCalls('CreateServerlessCache');
+  expect((await run('restore', input)).body).toEqual(first.body);
+  expect(await awsCalls('CreateServerlessCache')).toBe(calls);
+});
+
 describe('who may do what', () => {
   let authenticated: TestGateway;
   let keys: Record<string, string>;
@@ -219,7 +264,7 @@ describe('who may do what', () => {
   });
 });
 
-it('a snapshot through its life: create, copy, export, tag, untag, delete both; the subscription follows the copy to available and the delete until gone', async () => {
+it('a snapshot through its life: create, copy, restore a cache from the copy, export, tag, untag, delete both; the subscription follows the copy to available and the delete until gone', async () => {
   const name = await availableSnapshot();
   const client = connect(gateway.url);
   const follow = (snapshot: string) =>
@@ -236,6 +281,9 @@ it('a snapshot through its life: create, copy, export, tag, untag, delete both; 
     const copying = follow(copy);
     await copying.done;
     expect(statuses(copying.events).at(-1)).toBe('available');
+    const restored = nextName('restored');
+    expect((await run('restore', { serverlessCacheName: restored, snapshotNames: [copy] })).body.data?.result?.__typename).toBe('RestoreServerlessCacheFromSnapshotSuccess');
+    await waitFor(async () => (await cacheStatus(restored)) === 'available');
 
     expect((await run('export', { serverlessCacheSnapshotName: name, s3BucketName: 'demo-exports' })).body.data?.result?.__typename).toBe('ExportServerlessCacheSnapshotSuccess');
     const exporting = follow(name);

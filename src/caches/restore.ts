@@ -1,0 +1,143 @@
+/**
+ * Restoring snapshots into a new serverless cache. One instance per request. The snapshots are
+ * found first (through the request's loader): their ARNs are what AWS takes, their engine is the
+ * default, and one the caller may not see is answered exactly as AWS answers an unknown snapshot.
+ * A lost answer is settled as for a snapshot create: a cache of that name, created since the
+ * action began, is the one this action made.
+ */
+import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
+import { auditMutation } from '../auth/audit';
+import type { Authorization } from '../auth/authorization';
+import { mayHaveReachedAws } from '../elasticache/attempts';
+import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import type { RestoreServerlessCacheFromSnapshotInput } from '../generated/graphql';
+import { idempotently } from '../idempotency/idempotently';
+import type { IdempotencyRecords } from '../idempotency/records';
+import type { Loaders } from '../loaders';
+import type { Logger } from '../logger';
+import { createServerlessCache, validateRestore, type CreateServerlessCacheFault } from '../operations/create-serverless-cache';
+import { lookupServerlessCache } from '../operations/describe-serverless-caches';
+import { buildFault } from '../operations/faults';
+import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from '../snapshots/creation';
+import { checkIdempotencyKey } from '../snapshots/lifecycle';
+import type { IdempotentCreates } from '../snapshots/service';
+
+export type RestoreResult = { __typename: 'RestoreServerlessCacheFromSnapshotSuccess'; serverlessCache: ServerlessCache } | CreateServerlessCacheFault;
+
+interface Answer {
+  result: RestoreResult;
+  awsRequestId: string | null;
+  reconciled?: boolean;
+}
+
+export class CacheRestore {
+  constructor(
+    private readonly elasticache: ElastiCacheDataSource,
+    private readonly loaders: Loaders,
+    private readonly authorization: Authorization,
+    private readonly idempotency: IdempotentCreates,
+    private readonly logger: Logger,
+    private readonly keyOwner: string,
+  ) {}
+
+  async restore(input: RestoreServerlessCacheFromSnapshotInput): Promise<RestoreResult> {
+    const audit = { operation: 'restoreServerlessCacheFromSnapshot', serverlessCacheName: input.serverlessCacheName, serverlessCacheSnapshotName: input.snapshotNames.join(',') };
+    try {
+      const { result, awsRequestId, reconciled, replayed } = await this.restoreAuthorized(input);
+      auditMutation(this.logger, { ...audit, outcome: result.__typename, awsRequestId, ...(reconciled === true ? { reconciled } : {}), ...(replayed ? { replayed } : {}) });
+      return result;
+    } catch (error) {
+      const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
+      auditMutation(this.logger, { ...audit, outcome, awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null });
+      throw error;
+    }
+  }
+
+  private async restoreAuthorized(input: RestoreServerlessCacheFromSnapshotInput): Promise<Answer & { replayed?: boolean }> {
+    this.authorization.assertMayWrite(input.serverlessCacheName);
+    this.authorization.assertMayRead();
+    const key = input.idempotencyKey;
+    if (key != null) checkIdempotencyKey(key);
+    const invalid = validateRestore(input);
+    if (invalid) return { result: invalid, awsRequestId: null };
+    if (input.snapshotNames.length === 0) return { result: this.invalidSnapshot([], 'Name at least one snapshot to restore from.'), awsRequestId: null };
+    const snapshots: ServerlessCacheSnapshot[] = [];
+    for (const [index, name] of input.snapshotNames.entries()) {
+      const snapshot = await this.loaders.snapshotByName.load(name);
+      if (snapshot === null || !this.authorization.mayAccessSnapshot(snapshot) || snapshot.ARN === undefined) {
+        return { result: this.invalidSnapshot([String(index)], `There is no serverless cache snapshot named "${name}".`), awsRequestId: null };
+      }
+      snapshots.push(snapshot);
+    }
+    const first = snapshots[0]!.ServerlessCacheConfiguration;
+    const source = {
+      snapshotArns: snapshots.map((s) => s.ARN!),
+      engine: input.engine ?? first?.Engine ?? '',
+      majorEngineVersion: input.majorEngineVersion ?? first?.MajorEngineVersion,
+    };
+    const run = (since: number, earlierCallUnsettled: boolean) => this.restoreOnce(input, source, since, earlierCallUnsettled);
+    if (key == null) return await run(Date.now(), false);
+    const { answer, replayed } = await idempotently<Answer>({
+      ...(this.idempotency as { records: IdempotencyRecords<Answer>; leaseMs: number }),
+      key: JSON.stringify([this.keyOwner, 'restoreServerlessCacheFromSnapshot', key]),
+      fingerprint: fingerprint([
+        input.serverlessCacheName.toLowerCase(),
+        input.snapshotNames.map((n) => n.toLowerCase()),
+        source.engine,
+        source.majorEngineVersion ?? null,
+        input.description ?? null,
+        input.kmsKeyId ?? null,
+        input.securityGroupIds ?? null,
+        input.subnetIds ?? null,
+        input.userGroupId ?? null,
+        input.snapshotRetentionLimit ?? null,
+        input.dailySnapshotTime ?? null,
+        tagSet(input.tags),
+      ]),
+      run,
+    });
+    return { ...answer, replayed };
+  }
+
+  private async restoreOnce(
+    input: RestoreServerlessCacheFromSnapshotInput,
+    source: Parameters<typeof createServerlessCache>[2],
+    since: number,
+    earlierCallUnsettled: boolean,
+  ): Promise<Answer> {
+    const success = (serverlessCache: ServerlessCache): RestoreResult => ({ __typename: 'RestoreServerlessCacheFromSnapshotSuccess', serverlessCache });
+    let outcome;
+    try {
+      outcome = await createServerlessCache(this.elasticache, input, source);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
+      const made = await this.madeSince(input.serverlessCacheName, since);
+      if (made) return { result: success(made), awsRequestId: null, reconciled: true };
+      throw error;
+    }
+    if ('output' in outcome) return { result: success(outcome.output), awsRequestId: null };
+    if (outcome.fault.__typename === 'ServerlessCacheAlreadyExistsFault' && (mayHaveReachedAws(outcome.attempts) || earlierCallUnsettled)) {
+      const made = await this.madeSince(input.serverlessCacheName, since);
+      if (made) return { result: success(made), awsRequestId: null, reconciled: true };
+    }
+    return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+  }
+
+  /** The cache this action made, if AWS has it: that name, created since the action began. */
+  private async madeSince(name: string, since: number): Promise<ServerlessCache | null> {
+    let cache: ServerlessCache | null;
+    try {
+      cache = await lookupServerlessCache(this.elasticache, name);
+    } catch (error) {
+      this.logger.warn({ component: 'caches', err: error }, 'outcome unknown: the describe that would settle it failed');
+      throw new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
+    }
+    const created = cache?.CreateTime?.getTime();
+    return cache !== null && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS ? cache : null;
+  }
+
+  private invalidSnapshot(at: string[], message: string): RestoreResult {
+    return buildFault('InvalidParameterValueException', {}, { awsRequestId: null, field: ['snapshotNames', ...at], message });
+  }
+}
