@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config';
 import { createElastiCacheClient } from './elasticache/client';
 import { startEmulator, type RunningEmulator } from './emulator';
 import type { Logger } from './logger';
+import { checkAwsIdentity, checkStateFileWritable, listenFailure } from './startup-checks';
 
 export interface Backend {
   elasticache: ElastiCacheClient;
@@ -19,9 +20,19 @@ export interface Backend {
 /** The emulator does not check signatures; the SDK still needs something to sign with. */
 const EMULATOR_CREDENTIALS = { accessKeyId: 'EMULATOR', secretAccessKey: 'EMULATOR' };
 
+/**
+ * Checks what the backend needs before anything listens (against AWS: a region and credentials;
+ * on the emulator: a writable state file), then starts it. A problem is a `StartupError`.
+ */
 export async function startBackend(config: GatewayConfig, logger: Logger): Promise<Backend> {
   if (config.backend === 'aws') {
     const elasticache = createElastiCacheClient(config.upstream);
+    try {
+      await checkAwsIdentity(elasticache, config.upstream.callDeadlineMs);
+    } catch (error) {
+      elasticache.destroy();
+      throw error;
+    }
     logger.info(
       { backend: 'aws', region: config.upstream.region ?? '(from AWS_PROFILE)', endpoint: config.upstream.endpoint ?? '(AWS default)' },
       'using AWS ElastiCache',
@@ -35,7 +46,13 @@ export async function startBackend(config: GatewayConfig, logger: Logger): Promi
       },
     };
   }
-  const emulator = await startEmulator(config.emulator, logger.child({ component: 'emulator' }));
+  if (config.emulator.stateFile !== undefined) await checkStateFileWritable(config.emulator.stateFile);
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator(config.emulator, logger.child({ component: 'emulator' }));
+  } catch (error) {
+    throw listenFailure(error, { port: 'EMULATOR_PORT', host: 'EMULATOR_HOST' }, config.emulator.host, config.emulator.port);
+  }
   const elasticache = createElastiCacheClient({ ...config.upstream, endpoint: emulator.url }, EMULATOR_CREDENTIALS);
   logger.info({ backend: 'embedded', endpoint: emulator.url, region: config.emulator.region }, 'using the embedded ElastiCache emulator');
   return {

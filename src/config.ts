@@ -123,6 +123,18 @@ export interface IdempotencyConfig {
   maxRecords: number;
 }
 
+export interface LifecycleConfig {
+  /**
+   * How long a stop (SIGTERM, SIGINT) lets running requests finish before cutting them. At least
+   * the call deadline, so one AWS call that has started can always deliver its answer.
+   */
+  shutdownGraceMs: number;
+  /** How old the last ElastiCache check may be before a readiness probe makes another one. */
+  readyCheckIntervalMs: number;
+  /** Time allowed for that check, retries included; kept short because a probe waits for it. */
+  readyCheckTimeoutMs: number;
+}
+
 export interface SubscriptionConfig {
   /** First interval between two polls of a watched snapshot. */
   pollIntervalMs: number;
@@ -182,6 +194,7 @@ export interface GatewayConfig {
   auth: AuthConfig;
   limits: LimitsConfig;
   metrics: MetricsConfig;
+  lifecycle: LifecycleConfig;
   /** Used only when `backend` is `embedded`. */
   emulator: EmulatorConfig;
 }
@@ -286,6 +299,9 @@ const variables = {
   AUTH_DISABLED: bool.default(false),
   DEV_ISSUER_PORT: port.default(4010),
   DEV_ISSUER_AUDIENCE: z.string().min(1).default('elasticache-snapshot-gateway'),
+  SHUTDOWN_GRACE_MS: positiveInt.optional(),
+  READY_CHECK_INTERVAL_MS: nonNegativeInt.default(5_000),
+  READY_CHECK_TIMEOUT_MS: positiveInt.default(2_000),
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.optional(),
   EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: nonNegativeInt.default(10_000),
@@ -318,6 +334,8 @@ function parseVariables(env: Env): Variables {
 }
 
 const DEFAULT_REGION = 'us-east-1';
+/** Added to the call deadline for the default grace: time to write the answer after the last AWS call. */
+const SHUTDOWN_MARGIN_MS = 5_000;
 const STANDALONE_EMULATOR_PORT = 4567;
 
 function emulatorConfig(v: Variables, defaultPort: number): EmulatorConfig {
@@ -354,6 +372,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   if (v.UPSTREAM_CALL_DEADLINE_MS < v.UPSTREAM_REQUEST_TIMEOUT_MS) {
     throw new ConfigurationError([
       `UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS} is shorter than UPSTREAM_REQUEST_TIMEOUT_MS=${v.UPSTREAM_REQUEST_TIMEOUT_MS}`,
+    ]);
+  }
+  const shutdownGraceMs = v.SHUTDOWN_GRACE_MS ?? v.UPSTREAM_CALL_DEADLINE_MS + SHUTDOWN_MARGIN_MS;
+  if (shutdownGraceMs < v.UPSTREAM_CALL_DEADLINE_MS) {
+    throw new ConfigurationError([
+      `SHUTDOWN_GRACE_MS=${shutdownGraceMs} is shorter than UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS}: a stop could cut an AWS call that has started, whose change would then happen unreported`,
     ]);
   }
   const embedded = backend === 'embedded';
@@ -406,6 +430,11 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subscriptions: {
       pollIntervalMs: v.SUBSCRIPTION_POLL_INTERVAL_MS,
       maxPollIntervalMs: v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS,
+    },
+    lifecycle: {
+      shutdownGraceMs,
+      readyCheckIntervalMs: v.READY_CHECK_INTERVAL_MS,
+      readyCheckTimeoutMs: v.READY_CHECK_TIMEOUT_MS,
     },
     // The embedded emulator takes any free loopback port unless one is asked for.
     emulator: emulatorConfig(v, 0),

@@ -1,5 +1,6 @@
 /**
- * The gateway's HTTP server: Fastify with Apollo Server at /graphql, plus /health and /metrics.
+ * The gateway's HTTP server: Fastify with Apollo Server at /graphql, plus /health, /ready and
+ * /metrics.
  * Everything expensive (schema, Apollo, the ElastiCache client) is built once here, never per
  * request; the context factory is the only per-request construction.
  */
@@ -11,7 +12,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -25,18 +25,21 @@ import { maskErrors } from './errors';
 import { clientAddressOf } from './client-address';
 import { validationRules } from './graphql-document';
 import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
+import { HttpDrain, type DrainOutcome } from './http-drain';
 import { Admission } from './limits/admission';
 import { UpstreamConcurrency } from './limits/concurrency';
 import { MemoryTokenBucketStore } from './limits/token-buckets';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
+import { elastiCacheProbe, Readiness } from './readiness';
 import { MemoryIdempotencyRecords } from './idempotency/records';
 import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
 import { buildSchema } from './schema';
 import type { StoredAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
-import { serveSubscriptions } from './subscriptions';
+import { listenFailure } from './startup-checks';
+import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -45,13 +48,20 @@ export interface GatewayDependencies {
   logger: Logger;
   elasticache: ElastiCacheClient;
   metrics: GatewayMetrics;
+  /**
+   * Built by the caller when the credential files are to be read before anything listens
+   * (src/main.ts); built here from `config.auth` otherwise.
+   */
+  authenticator?: Authenticator;
 }
 
 export interface Gateway {
   readonly app: FastifyInstance;
   /**
-   * Listens on the configured host and port (0 = any free port), and starts the metrics listener
-   * unless it is off; resolves to the base URL.
+   * Starts the metrics listener unless it is off, then listens on the configured host and port
+   * (0 = any free port), last, so that nothing answers on it unless everything else is up; resolves
+   * to the base URL. A port in use (or not allowed) is a `StartupError` naming the setting, and
+   * leaves no listener open.
    */
   listen(): Promise<string>;
   /** The metrics listener's base URL once listening; undefined when `METRICS_PORT=off`. */
@@ -61,12 +71,16 @@ export interface Gateway {
    * file that cannot be used leaves the credentials as they were, and the error says why.
    */
   reloadCredentials(): Promise<void>;
-  /** Stops accepting requests, lets running operations finish, then closes. */
-  close(): Promise<void>;
+  /**
+   * Stops (SIGTERM): /ready answers 503 at once, no new connection is accepted, subscriptions end
+   * (WebSocket close 1001), running requests finish and are answered, within SHUTDOWN_GRACE_MS;
+   * then what is left is cut. Resolves with what was cut; calling it again returns the same stop.
+   */
+  close(): Promise<DrainOutcome>;
 }
 
-export async function createGateway({ config, logger, elasticache, metrics }: GatewayDependencies): Promise<Gateway> {
-  const authenticator = await Authenticator.create(config.auth);
+export async function createGateway({ config, logger, elasticache, metrics, ...given }: GatewayDependencies): Promise<Gateway> {
+  const authenticator = given.authenticator ?? (await Authenticator.create(config.auth));
   const authLogger = logger.child({ component: 'auth' });
   if (config.auth.disabled) {
     authLogger.warn('authentication is disabled (AUTH_DISABLED=true): the gateway trusts whatever is in front of it; every caller is anonymous with every scope and every cache');
@@ -105,6 +119,9 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
   const metricsServer: MetricsServer | undefined =
     metricsPort === undefined ? undefined : createMetricsServer({ ...config.metrics, port: metricsPort }, metrics, logger);
   let metricsUrl: string | undefined;
+  // Its own deadline: a probe waits for the check, and probes time out in a second or two.
+  const readinessSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.lifecycle.readyCheckTimeoutMs, logger, metrics });
+  const readiness = new Readiness(elastiCacheProbe(readinessSource), { intervalMs: config.lifecycle.readyCheckIntervalMs });
 
   const httpLogger: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
@@ -113,7 +130,12 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.graphql.bodyLimitBytes,
     genReqId: () => randomUUID(),
+    // The drain below answers requests that arrive on open connections while the gateway stops
+    // (with `Connection: close`): /ready says 503 itself, and a caller is not refused work it sent
+    // before the load balancer noticed.
+    return503OnClosing: false,
   });
+  const drain = new HttpDrain(app.server);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -125,6 +147,9 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: config.graphql.maxTokens },
+    // Signals are src/main.ts's: Apollo's own handler would stop without the grace, then kill the
+    // process with the signal again before the AWS client is destroyed.
+    stopOnTerminationSignals: false,
     validationRules: validationRules(config.graphql),
     plugins: [
       // The schema declares no cache hints: without this, Apollo wraps every field resolver to
@@ -133,18 +158,7 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       ApolloServerPluginCacheControlDisabled(),
       // Inline tracing only ever applies to a federated subgraph, which this schema is not.
       ApolloServerPluginInlineTraceDisabled(),
-      fastifyApolloDrainPlugin(app),
       {
-        // Subscriptions end with the server: sockets closed, polls stopped.
-        serverWillStart: () =>
-          Promise.resolve({
-            drainServer: async () => {
-              snapshotStatus.close();
-              rateLimits.close();
-              await subscriptions.dispose();
-              await metricsServer?.close();
-            },
-          }),
         // Admission: the same stage the WebSocket path calls (src/limits/admission.ts).
         requestDidStart: () =>
           Promise.resolve({
@@ -157,19 +171,23 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  const subscriptions = serveSubscriptions({
-    httpServer: app.server,
-    path: GRAPHQL_PATH,
-    schema,
-    config: config.graphql,
-    limits: config.limits,
-    authenticator,
-    admission,
-    clientAddress,
-    logger,
-    formatError,
-    contextFor,
-  });
+  // Attached once the port is open: the WebSocket server re-emits the HTTP server's errors, and
+  // graphql-ws prints a failed listen (a port in use) as an internal error with its stack.
+  let subscriptions: SubscriptionServer | undefined;
+  const serveWebSockets = () =>
+    serveSubscriptions({
+      httpServer: app.server,
+      path: GRAPHQL_PATH,
+      schema,
+      config: config.graphql,
+      limits: config.limits,
+      authenticator,
+      admission,
+      clientAddress,
+      logger,
+      formatError,
+      contextFor,
+    });
   await apollo.start();
 
   // Callback hooks, not async ones: no promise per request and hook.
@@ -205,7 +223,31 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
     }),
   });
+  // Liveness: the process serves. Says nothing of AWS, so a restart is never the answer to an outage.
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
+  // Readiness, public like /health: it says which check failed, never why in AWS's words.
+  app.get('/ready', async (_request, reply) => {
+    const state = await readiness.state();
+    return reply.code(state.status === 'ready' ? 200 : 503).send(state);
+  });
+
+  let stopping: Promise<DrainOutcome> | undefined;
+  const stop = async (): Promise<DrainOutcome> => {
+    const lifecycleLogger = logger.child({ component: 'lifecycle' });
+    // Before the first await: a probe arriving after the signal must already see 503.
+    readiness.startDraining();
+    // graphql-ws closes each socket with 1001 (going away); the drain waits for the handshakes.
+    const socketsClosed = subscriptions?.dispose().catch((error: unknown) => lifecycleLogger.warn({ err: error }, 'WebSockets not closed cleanly'));
+    snapshotStatus.close();
+    const outcome = await drain.drain(config.lifecycle.shutdownGraceMs);
+    await socketsClosed;
+    rateLimits.close();
+    // The HTTP server is closed by now; this runs Fastify's and Apollo's own close hooks.
+    await app.close();
+    await apollo.stop();
+    await metricsServer?.close();
+    return outcome;
+  };
 
   return {
     app,
@@ -213,8 +255,20 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
       return metricsUrl;
     },
     async listen() {
-      if (metricsServer !== undefined) metricsUrl = await metricsServer.listen();
-      await app.listen({ host: config.host, port: config.port });
+      if (metricsServer !== undefined && metricsPort !== undefined) {
+        try {
+          metricsUrl = await metricsServer.listen();
+        } catch (error) {
+          throw listenFailure(error, { port: 'METRICS_PORT', host: 'METRICS_HOST' }, config.metrics.host, metricsPort);
+        }
+      }
+      try {
+        await app.listen({ host: config.host, port: config.port });
+      } catch (error) {
+        await metricsServer?.close();
+        throw listenFailure(error, { port: 'PORT', host: 'HOST' }, config.host, config.port);
+      }
+      subscriptions = serveWebSockets();
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new Error(`unexpected listen address ${String(address)}`);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -223,12 +277,11 @@ export async function createGateway({ config, logger, elasticache, metrics }: Ga
     async reloadCredentials() {
       const counts = await authenticator.reload();
       authLogger.info(counts, 'credentials reloaded');
-      await subscriptions.revalidate();
+      await subscriptions?.revalidate();
     },
-    async close() {
-      // Apollo's drain: the HTTP server closes (fastifyApolloDrainPlugin) while sockets, polls,
-      // rate-limit buckets and the metrics listener are stopped by the plugin above.
-      await apollo.stop();
+    close() {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

@@ -59,6 +59,21 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ TRUSTED_PROXIES: 'proxy.example.com' })).toThrow(/TRUSTED_PROXIES="proxy.example.com"/);
   });
 
+  it('gives a stop the call deadline and 5 s more by default, and refuses a grace shorter than the call deadline', () => {
+    expect(loadGatewayConfig({}).lifecycle.shutdownGraceMs).toBe(30_000);
+    expect(loadGatewayConfig({ UPSTREAM_CALL_DEADLINE_MS: '40000', UPSTREAM_REQUEST_TIMEOUT_MS: '10000' }).lifecycle.shutdownGraceMs).toBe(45_000);
+    expect(loadGatewayConfig({ SHUTDOWN_GRACE_MS: '25000' }).lifecycle.shutdownGraceMs).toBe(25_000);
+    expect(() => loadGatewayConfig({ SHUTDOWN_GRACE_MS: '10000' })).toThrow(/SHUTDOWN_GRACE_MS=10000 is shorter than UPSTREAM_CALL_DEADLINE_MS=25000/);
+    expect(() => loadGatewayConfig({ SHUTDOWN_GRACE_MS: '0' })).toThrow(/SHUTDOWN_GRACE_MS="0"/);
+  });
+
+  it('checks readiness against AWS at most every 5 s by default, each check within 2 s', () => {
+    expect(loadGatewayConfig({}).lifecycle).toMatchObject({ readyCheckIntervalMs: 5_000, readyCheckTimeoutMs: 2_000 });
+    expect(loadGatewayConfig({ READY_CHECK_INTERVAL_MS: '0', READY_CHECK_TIMEOUT_MS: '500' }).lifecycle).toMatchObject({ readyCheckIntervalMs: 0, readyCheckTimeoutMs: 500 });
+    expect(() => loadGatewayConfig({ READY_CHECK_INTERVAL_MS: '-1' })).toThrow(/READY_CHECK_INTERVAL_MS="-1"/);
+    expect(() => loadGatewayConfig({ READY_CHECK_TIMEOUT_MS: '0' })).toThrow(/READY_CHECK_TIMEOUT_MS="0"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadGatewayConfig({ PORT: '' }).port).toBe(4000);
   });
