@@ -33,7 +33,7 @@ const MUTATIONS: Record<
   exportServerlessCacheSnapshot: { operation: 'ExportServerlessCacheSnapshot', faults: EXPORT_SERVERLESS_CACHE_SNAPSHOT_FAULTS },
   // The tag rules (key length, `aws:` keys) are checked by the gateway, which needs a member to say so.
   tagServerlessCacheSnapshot: { operation: 'AddTagsToResource', faults: ADD_TAGS_TO_RESOURCE_FAULTS, gatewayChecks: ['InvalidParameterValueException'] },
-  untagServerlessCacheSnapshot: { operation: 'RemoveTagsFromResource', faults: REMOVE_TAGS_FROM_RESOURCE_FAULTS },
+  untagServerlessCacheSnapshot: { operation: 'RemoveTagsFromResource', faults: REMOVE_TAGS_FROM_RESOURCE_FAULTS, gatewayChecks: ['InvalidParameterValueException'] },
   restoreServerlessCacheFromSnapshot: { operation: 'CreateServerlessCache', faults: CREATE_SERVERLESS_CACHE_FAULTS },
 };
 

@@ -244,3 +244,22 @@ export function checkCreateCache(input: CreateCacheInput, options?: RuleOptions)
     () => checkTags(input.tags, options),
   );
 }
+
+export interface RemoveTagsInput {
+  tagKeys: readonly string[] | null | undefined;
+}
+
+/** RemoveTagsFromResource: at least one key, none empty, none of AWS's own (`aws:` tags cannot be removed). */
+export function checkRemoveTags(input: RemoveTagsInput, options?: RuleOptions): RuleViolation | null {
+  const label = options?.label ?? defaultLabel;
+  const keys = input.tagKeys ?? [];
+  if (keys.length === 0) return { kind: 'invalid-value', field: ['tagKeys'], message: `${label(['tagKeys'])} must contain at least one tag key.` };
+  for (const [index, key] of keys.entries()) {
+    const field = ['tagKeys', String(index)];
+    if (key.length === 0) return { kind: 'invalid-value', field, message: `${label(field)} must not be empty.` };
+    if (isReservedTagKey(key)) {
+      return { kind: 'invalid-value', field, message: `${label(field)}: the tag key "${key}" starts with aws:, a prefix reserved for AWS use; such tags cannot be removed.` };
+    }
+  }
+  return null;
+}

@@ -8,7 +8,6 @@
 import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { auditMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { mayHaveReachedAws } from '../elasticache/attempts';
 import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { RestoreServerlessCacheFromSnapshotInput } from '../generated/graphql';
@@ -18,6 +17,7 @@ import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { createServerlessCache, validateRestore, type CreateServerlessCacheFault } from '../operations/create-serverless-cache';
 import { lookupServerlessCache } from '../operations/describe-serverless-caches';
+import { settleLostAnswers } from '../operations/lost-answers';
 import { buildFault } from '../operations/faults';
 import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from '../snapshots/creation';
 import { checkIdempotencyKey } from '../snapshots/lifecycle';
@@ -62,30 +62,18 @@ export class CacheRestore {
     const invalid = validateRestore(input);
     if (invalid) return { result: invalid, awsRequestId: null };
     if (input.snapshotNames.length === 0) return { result: this.invalidSnapshot([], 'Name at least one snapshot to restore from.'), awsRequestId: null };
-    const snapshots: ServerlessCacheSnapshot[] = [];
-    for (const [index, name] of input.snapshotNames.entries()) {
-      const snapshot = await this.loaders.snapshotByName.load(name);
-      if (snapshot === null || !this.authorization.mayAccessSnapshot(snapshot) || snapshot.ARN === undefined) {
-        return { result: this.invalidSnapshot([String(index)], `There is no serverless cache snapshot named "${name}".`), awsRequestId: null };
-      }
-      snapshots.push(snapshot);
-    }
-    const first = snapshots[0]!.ServerlessCacheConfiguration;
-    const source = {
-      snapshotArns: snapshots.map((s) => s.ARN!),
-      engine: input.engine ?? first?.Engine ?? '',
-      majorEngineVersion: input.majorEngineVersion ?? first?.MajorEngineVersion,
-    };
-    const run = (since: number, earlierCallUnsettled: boolean) => this.restoreOnce(input, source, since, earlierCallUnsettled);
+    const run = (since: number, earlierCallUnsettled: boolean) => this.restoreOnce(input, since, earlierCallUnsettled);
     if (key == null) return await run(Date.now(), false);
+    // The record is read before the snapshots are looked up: a replay must not depend on them
+    // still being there, and the fingerprint is the input's alone.
     const { answer, replayed } = await idempotently<Answer>({
       ...(this.idempotency as { records: IdempotencyRecords<Answer>; leaseMs: number }),
       key: JSON.stringify([this.keyOwner, 'restoreServerlessCacheFromSnapshot', key]),
       fingerprint: fingerprint([
         input.serverlessCacheName.toLowerCase(),
         input.snapshotNames.map((n) => n.toLowerCase()),
-        source.engine,
-        source.majorEngineVersion ?? null,
+        input.engine ?? null,
+        input.majorEngineVersion ?? null,
         input.description ?? null,
         input.kmsKeyId ?? null,
         input.securityGroupIds ?? null,
@@ -100,39 +88,34 @@ export class CacheRestore {
     return { ...answer, replayed };
   }
 
-  private async restoreOnce(
-    input: RestoreServerlessCacheFromSnapshotInput,
-    source: Parameters<typeof createServerlessCache>[2],
-    since: number,
-    earlierCallUnsettled: boolean,
-  ): Promise<Answer> {
-    const success = (serverlessCache: ServerlessCache): RestoreResult => ({ __typename: 'RestoreServerlessCacheFromSnapshotSuccess', serverlessCache });
-    let outcome;
-    try {
-      outcome = await createServerlessCache(this.elasticache, input, source);
-    } catch (error) {
-      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
-      const made = await this.madeSince(input.serverlessCacheName, since);
-      if (made) return { result: success(made), awsRequestId: null, reconciled: true };
-      throw error;
+  private async restoreOnce(input: RestoreServerlessCacheFromSnapshotInput, since: number, earlierCallUnsettled: boolean): Promise<Answer> {
+    const snapshots: ServerlessCacheSnapshot[] = [];
+    for (const [index, name] of input.snapshotNames.entries()) {
+      const snapshot = await this.loaders.snapshotByName.load(name);
+      if (snapshot === null || !this.authorization.mayAccessSnapshot(snapshot) || snapshot.ARN === undefined) {
+        return { result: this.invalidSnapshot([String(index)], `There is no serverless cache snapshot named "${name}".`), awsRequestId: null };
+      }
+      snapshots.push(snapshot);
     }
-    if ('output' in outcome) return { result: success(outcome.output), awsRequestId: null };
-    if (outcome.fault.__typename === 'ServerlessCacheAlreadyExistsFault' && (mayHaveReachedAws(outcome.attempts) || earlierCallUnsettled)) {
-      const made = await this.madeSince(input.serverlessCacheName, since);
-      if (made) return { result: success(made), awsRequestId: null, reconciled: true };
-    }
-    return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+    const first = snapshots[0]?.ServerlessCacheConfiguration;
+    const source = {
+      snapshotArns: snapshots.map((s) => s.ARN ?? ''),
+      engine: input.engine ?? first?.Engine ?? '',
+      majorEngineVersion: input.majorEngineVersion ?? first?.MajorEngineVersion,
+    };
+    const outcome = await settleLostAnswers(() => createServerlessCache(this.elasticache, input, source), {
+      lostIf: ['ServerlessCacheAlreadyExistsFault'],
+      find: () => this.madeSince(input.serverlessCacheName, since),
+      earlierCallUnsettled,
+      logger: this.logger,
+    });
+    if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+    return { result: { __typename: 'RestoreServerlessCacheFromSnapshotSuccess', serverlessCache: outcome.output }, awsRequestId: null, reconciled: outcome.reconciled };
   }
 
   /** The cache this action made, if AWS has it: that name, created since the action began. */
   private async madeSince(name: string, since: number): Promise<ServerlessCache | null> {
-    let cache: ServerlessCache | null;
-    try {
-      cache = await lookupServerlessCache(this.elasticache, name);
-    } catch (error) {
-      this.logger.warn({ component: 'caches', err: error }, 'outcome unknown: the describe that would settle it failed');
-      throw new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
-    }
+    const cache = await lookupServerlessCache(this.elasticache, name);
     const created = cache?.CreateTime?.getTime();
     return cache !== null && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS ? cache : null;
   }

@@ -36,7 +36,12 @@ interface ErrorLike {
 export function attemptFate(error: unknown): AttemptFate {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined) return status >= 500 ? 'server-error' : 'refused';
+  if (status !== undefined) {
+    if (status >= 500) return 'server-error';
+    if (status >= 400) return 'refused';
+    // A 2xx or 3xx whose body could not be read to the end: AWS answered, the answer was lost.
+    return 'dropped';
+  }
   if (e.code !== undefined && NOT_SENT_CODES.has(e.code)) return 'not-sent';
   if (e.name === 'TimeoutError' && CONNECT_TIMEOUT.test(e.message ?? '')) return 'not-sent';
   if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return 'dropped';

@@ -998,7 +998,8 @@ export type TagServerlessCacheSnapshotInput = {
 /**
  * The outcome of `tagServerlessCacheSnapshot`: the snapshot's tags after the change, or exactly one
  * of the faults AWS documents for AddTagsToResource (several concern other resource types and should
- * not occur for a snapshot). Keep a default branch: AWS may document new faults.
+ * not occur for a snapshot), or `InvalidParameterValueException` for tags that break AWS's
+ * documented tag rules, checked by the gateway. Keep a default branch: AWS may document new faults.
  */
 export type TagServerlessCacheSnapshotResult = CacheClusterNotFoundFault | CacheParameterGroupNotFoundFault | CacheSecurityGroupNotFoundFault | CacheSubnetGroupNotFoundFault | InvalidArnFault | InvalidParameterValueException | InvalidReplicationGroupStateFault | InvalidServerlessCacheSnapshotStateFault | InvalidServerlessCacheStateFault | ReplicationGroupNotFoundFault | ReservedCacheNodeNotFoundFault | ServerlessCacheNotFoundFault | ServerlessCacheSnapshotNotFoundFault | SnapshotNotFoundFault | TagQuotaPerResourceExceeded | TagServerlessCacheSnapshotSuccess | UserGroupNotFoundFault | UserNotFoundFault;
 
@@ -1022,9 +1023,11 @@ export type UntagServerlessCacheSnapshotInput = {
 /**
  * The outcome of `untagServerlessCacheSnapshot`: the snapshot's tags after the change, or exactly
  * one of the faults AWS documents for RemoveTagsFromResource (several concern other resource types
- * and should not occur for a snapshot). Keep a default branch: AWS may document new faults.
+ * and should not occur for a snapshot), or `InvalidParameterValueException` for keys the gateway
+ * refuses itself (none, an empty one, or an `aws:` key). Keep a default branch: AWS may document new
+ * faults.
  */
-export type UntagServerlessCacheSnapshotResult = CacheClusterNotFoundFault | CacheParameterGroupNotFoundFault | CacheSecurityGroupNotFoundFault | CacheSubnetGroupNotFoundFault | InvalidArnFault | InvalidReplicationGroupStateFault | InvalidServerlessCacheSnapshotStateFault | InvalidServerlessCacheStateFault | ReplicationGroupNotFoundFault | ReservedCacheNodeNotFoundFault | ServerlessCacheNotFoundFault | ServerlessCacheSnapshotNotFoundFault | SnapshotNotFoundFault | TagNotFoundFault | UntagServerlessCacheSnapshotSuccess | UserGroupNotFoundFault | UserNotFoundFault;
+export type UntagServerlessCacheSnapshotResult = CacheClusterNotFoundFault | CacheParameterGroupNotFoundFault | CacheSecurityGroupNotFoundFault | CacheSubnetGroupNotFoundFault | InvalidArnFault | InvalidParameterValueException | InvalidReplicationGroupStateFault | InvalidServerlessCacheSnapshotStateFault | InvalidServerlessCacheStateFault | ReplicationGroupNotFoundFault | ReservedCacheNodeNotFoundFault | ServerlessCacheNotFoundFault | ServerlessCacheSnapshotNotFoundFault | SnapshotNotFoundFault | TagNotFoundFault | UntagServerlessCacheSnapshotSuccess | UserGroupNotFoundFault | UserNotFoundFault;
 
 /** The tags were removed from the snapshot. */
 export type UntagServerlessCacheSnapshotSuccess = {
@@ -1208,6 +1211,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( CacheSecurityGroupNotFoundFault & { __typename: 'CacheSecurityGroupNotFoundFault' } )
     | ( CacheSubnetGroupNotFoundFault & { __typename: 'CacheSubnetGroupNotFoundFault' } )
     | ( InvalidArnFault & { __typename: 'InvalidARNFault' } )
+    | ( InvalidParameterValueException & { __typename: 'InvalidParameterValueException' } )
     | ( InvalidReplicationGroupStateFault & { __typename: 'InvalidReplicationGroupStateFault' } )
     | ( InvalidServerlessCacheSnapshotStateFault & { __typename: 'InvalidServerlessCacheSnapshotStateFault' } )
     | ( InvalidServerlessCacheStateFault & { __typename: 'InvalidServerlessCacheStateFault' } )
@@ -1783,7 +1787,7 @@ export type TagServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayCont
 }>;
 
 export type UntagServerlessCacheSnapshotResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UntagServerlessCacheSnapshotResult'] = ResolversParentTypes['UntagServerlessCacheSnapshotResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'CacheClusterNotFoundFault' | 'CacheParameterGroupNotFoundFault' | 'CacheSecurityGroupNotFoundFault' | 'CacheSubnetGroupNotFoundFault' | 'InvalidARNFault' | 'InvalidReplicationGroupStateFault' | 'InvalidServerlessCacheSnapshotStateFault' | 'InvalidServerlessCacheStateFault' | 'ReplicationGroupNotFoundFault' | 'ReservedCacheNodeNotFoundFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'SnapshotNotFoundFault' | 'TagNotFoundFault' | 'UntagServerlessCacheSnapshotSuccess' | 'UserGroupNotFoundFault' | 'UserNotFoundFault', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CacheClusterNotFoundFault' | 'CacheParameterGroupNotFoundFault' | 'CacheSecurityGroupNotFoundFault' | 'CacheSubnetGroupNotFoundFault' | 'InvalidARNFault' | 'InvalidParameterValueException' | 'InvalidReplicationGroupStateFault' | 'InvalidServerlessCacheSnapshotStateFault' | 'InvalidServerlessCacheStateFault' | 'ReplicationGroupNotFoundFault' | 'ReservedCacheNodeNotFoundFault' | 'ServerlessCacheNotFoundFault' | 'ServerlessCacheSnapshotNotFoundFault' | 'SnapshotNotFoundFault' | 'TagNotFoundFault' | 'UntagServerlessCacheSnapshotSuccess' | 'UserGroupNotFoundFault' | 'UserNotFoundFault', ParentType, ContextType>;
 }>;
 
 export type UntagServerlessCacheSnapshotSuccessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UntagServerlessCacheSnapshotSuccess'] = ResolversParentTypes['UntagServerlessCacheSnapshotSuccess']> = ResolversObject<{

@@ -38,10 +38,10 @@ export async function idempotently<Answer>({ records, leaseMs, key, fingerprint,
           answer = await run(claim.unsettledSince ?? now, claim.unsettledSince !== undefined);
         } catch (error) {
           // No definite answer to keep: the next call with this key finds out what this one did.
-          await records.release(key);
+          await records.release(key, claim.lease);
           throw error;
         }
-        await records.settle(key, answer);
+        await records.settle(key, claim.lease, answer);
         return { answer, replayed: false };
       }
     }

@@ -15,7 +15,7 @@ export type Claim<Answer> =
    * that ended without a definite answer (its AWS request may have done the work); absent for a
    * first use.
    */
-  | { status: 'claimed'; unsettledSince?: number }
+  | { status: 'claimed'; lease: string; unsettledSince?: number }
   /** The key was used for the same input and answered: that answer, again. */
   | { status: 'answered'; answer: Answer }
   /** A call with this key and input is running: wait for it, then claim again. */
@@ -29,10 +29,14 @@ export interface IdempotencyRecords<Answer> {
    * `leaseMs` (after which a claim whose holder has not settled counts as unsettled).
    */
   claim(key: string, fingerprint: string, now: number, leaseMs: number): Promise<Claim<Answer>>;
-  /** Keeps the call's answer for the rest of the record's life and lets waiting duplicates read it. */
-  settle(key: string, answer: Answer): Promise<void>;
+  /**
+   * Keeps the call's answer for the rest of the record's life and lets waiting duplicates read it.
+   * `lease` is the claim's: a call that outlived its lease (another call holds the key now) changes
+   * nothing.
+   */
+  settle(key: string, lease: string, answer: Answer): Promise<void>;
   /** Ends the claim without an answer: the next claim reconciles from the record's first call. */
-  release(key: string): Promise<void>;
+  release(key: string, lease: string): Promise<void>;
 }
 
 /** How long a key is remembered from its first use (the issue of a retried action is over by then). */
@@ -44,7 +48,7 @@ interface MemoryRecord<Answer> {
   firstCallAt: number;
   expiresAt: number;
   answer?: { value: Answer };
-  inFlight?: { leaseUntil: number; settled: Promise<void>; done: () => void };
+  inFlight?: { lease: string; leaseUntil: number; settled: Promise<void>; done: () => void };
 }
 
 export interface MemoryIdempotencyRecordsOptions {
@@ -59,6 +63,7 @@ export class MemoryIdempotencyRecords<Answer> implements IdempotencyRecords<Answ
   private readonly records = new Map<string, MemoryRecord<Answer>>();
   private readonly ttlMs: number;
   private readonly clock: () => number;
+  private leases = 0;
 
   constructor(private readonly options: MemoryIdempotencyRecordsOptions) {
     if (!Number.isInteger(options.maxRecords) || options.maxRecords < 1) {
@@ -76,8 +81,9 @@ export class MemoryIdempotencyRecords<Answer> implements IdempotencyRecords<Answ
     const record = this.live(key);
     if (record === undefined) {
       this.makeRoom();
-      this.records.set(key, { fingerprint, firstCallAt: now, expiresAt: this.clock() + this.ttlMs, inFlight: this.lease(now, leaseMs) });
-      return Promise.resolve({ status: 'claimed' });
+      const inFlight = this.lease(now, leaseMs);
+      this.records.set(key, { fingerprint, firstCallAt: now, expiresAt: this.clock() + this.ttlMs, inFlight });
+      return Promise.resolve({ status: 'claimed', lease: inFlight.lease });
     }
     if (record.fingerprint !== fingerprint) return Promise.resolve({ status: 'mismatch' });
     if (record.answer !== undefined) return Promise.resolve({ status: 'answered', answer: record.answer.value });
@@ -86,12 +92,12 @@ export class MemoryIdempotencyRecords<Answer> implements IdempotencyRecords<Answ
     // must first find out what the earlier ones did.
     record.inFlight?.done();
     record.inFlight = this.lease(now, leaseMs);
-    return Promise.resolve({ status: 'claimed', unsettledSince: record.firstCallAt });
+    return Promise.resolve({ status: 'claimed', lease: record.inFlight.lease, unsettledSince: record.firstCallAt });
   }
 
-  settle(key: string, answer: Answer): Promise<void> {
+  settle(key: string, lease: string, answer: Answer): Promise<void> {
     const record = this.records.get(key);
-    if (record !== undefined) {
+    if (record !== undefined && record.inFlight?.lease === lease) {
       record.answer = { value: answer };
       record.inFlight?.done();
       record.inFlight = undefined;
@@ -99,9 +105,9 @@ export class MemoryIdempotencyRecords<Answer> implements IdempotencyRecords<Answ
     return Promise.resolve();
   }
 
-  release(key: string): Promise<void> {
+  release(key: string, lease: string): Promise<void> {
     const record = this.records.get(key);
-    if (record !== undefined) {
+    if (record !== undefined && record.inFlight?.lease === lease) {
       record.inFlight?.done();
       record.inFlight = undefined;
     }
@@ -121,7 +127,7 @@ export class MemoryIdempotencyRecords<Answer> implements IdempotencyRecords<Answ
   private lease(now: number, leaseMs: number): NonNullable<MemoryRecord<Answer>['inFlight']> {
     let done!: () => void;
     const settled = new Promise<void>((resolve) => (done = resolve));
-    return { leaseUntil: now + leaseMs, settled, done };
+    return { lease: String(++this.leases), leaseUntil: now + leaseMs, settled, done };
   }
 
   /**

@@ -9,11 +9,11 @@ import {
   RemoveTagsFromResourceCommand,
   type Tag as AwsTag,
 } from '@aws-sdk/client-elasticache';
-import { checkAddTags } from '../aws/rules';
+import { checkAddTags, checkRemoveTags } from '../aws/rules';
 import { isAwsFault } from '../elasticache/aws-fault';
 import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { Tag, TagInput } from '../generated/graphql';
-import type { FaultOf } from './faults';
+import { buildFault, type FaultOf } from './faults';
 import { ruleFault, sendForMember, type MutationOutcome } from './send';
 
 const ANY_RESOURCE_FAULTS = [
@@ -38,9 +38,10 @@ export const ADD_TAGS_TO_RESOURCE_FAULTS = [...ANY_RESOURCE_FAULTS, 'TagQuotaPer
 // with it anyway (tagServerlessCacheSnapshot's union adds it).
 export const TAG_SERVERLESS_CACHE_SNAPSHOT_MEMBERS = [...ADD_TAGS_TO_RESOURCE_FAULTS, 'InvalidParameterValueException'] as const;
 export const REMOVE_TAGS_FROM_RESOURCE_FAULTS = [...ANY_RESOURCE_FAULTS, 'InvalidARNFault', 'TagNotFoundFault'] as const;
+export const UNTAG_SERVERLESS_CACHE_SNAPSHOT_MEMBERS = [...REMOVE_TAGS_FROM_RESOURCE_FAULTS, 'InvalidParameterValueException'] as const;
 
 export type TagSnapshotFault = FaultOf<(typeof TAG_SERVERLESS_CACHE_SNAPSHOT_MEMBERS)[number]>;
-export type UntagSnapshotFault = FaultOf<(typeof REMOVE_TAGS_FROM_RESOURCE_FAULTS)[number]>;
+export type UntagSnapshotFault = FaultOf<(typeof UNTAG_SERVERLESS_CACHE_SNAPSHOT_MEMBERS)[number]>;
 
 export interface TaggedSnapshot {
   arn: string;
@@ -53,6 +54,17 @@ export const tagsOf = (list: readonly AwsTag[] | undefined): Tag[] => (list ?? [
 export function validateTagSnapshot(snapshot: TaggedSnapshot, tags: readonly TagInput[]): TagSnapshotFault | null {
   const violation = checkAddTags({ tags });
   return violation === null ? null : ruleFault(violation, { serverlessCacheSnapshotName: snapshot.serverlessCacheSnapshotName });
+}
+
+/** The first documented rule the keys break: none given, an empty one, or one of AWS's own (`aws:`). */
+export function validateUntagSnapshot(snapshot: TaggedSnapshot, tagKeys: readonly string[]): UntagSnapshotFault | null {
+  const violation = checkRemoveTags({ tagKeys });
+  if (violation === null) return null;
+  return buildFault('InvalidParameterValueException', { serverlessCacheSnapshotName: snapshot.serverlessCacheSnapshotName }, {
+    awsRequestId: null,
+    field: violation.field,
+    message: violation.message,
+  });
 }
 
 export async function addTagsToSnapshot(

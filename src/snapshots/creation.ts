@@ -12,15 +12,14 @@
  * describe itself fails, the outcome is unknown, and the caller is told so rather than "failed".
  */
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { mayHaveReachedAws, mayStillBeRunning, type AttemptFate } from '../elasticache/attempts';
-import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
 import {
   createServerlessCacheSnapshot,
   type CreateServerlessCacheSnapshotFault,
 } from '../operations/create-serverless-cache-snapshot';
 import { lookupServerlessCacheSnapshot } from '../operations/describe-serverless-cache-snapshots';
-import { GatewayError, GatewayErrorCode } from '../errors';
+import { settleLostAnswers } from '../operations/lost-answers';
 import type { Logger } from '../logger';
 
 /**
@@ -57,64 +56,27 @@ export class SnapshotCreation {
 
   /** The created snapshot, or the documented fault; throws `OUTCOME_UNKNOWN` or a definite failure. */
   async create(request: CreateServerlessCacheSnapshotInput, attempt: CreateAttempt): Promise<CreateOutcome> {
-    let created;
-    try {
-      created = await createServerlessCacheSnapshot(this.elasticache, request);
-    } catch (error) {
-      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
-      const found = await this.reconcile(request, attempt.since, error.attempts, error.code);
-      if (found !== null) return found;
-      if (mayStillBeRunning(error.attempts)) throw this.unknown(request, error.attempts, 'an attempt timed out and no snapshot exists yet');
-      // Every attempt has ended and AWS has no such snapshot: nothing was created.
-      throw error;
-    }
-    if ('serverlessCacheSnapshot' in created) return { ...created, awsRequestId: created.awsRequestId ?? null, reconciled: false };
-    const { fault, attempts } = created;
-    if (fault.__typename === 'ServerlessCacheSnapshotAlreadyExistsFault' && (mayHaveReachedAws(attempts) || attempt.earlierCallUnsettled)) {
-      const found = await this.reconcile(request, attempt.since, attempts, fault.__typename);
-      if (found !== null) return found;
-    }
-    // A first-attempt "name taken", or a snapshot that is not this action's: someone else's name.
-    return { fault };
-  }
-
-  /**
-   * The snapshot this action created, if AWS has it; null when it has none that could be ours.
-   * Throws `OUTCOME_UNKNOWN` when AWS cannot be asked.
-   */
-  private async reconcile(
-    request: CreateServerlessCacheSnapshotInput,
-    since: number,
-    attempts: readonly AttemptFate[],
-    endedWith: string,
-  ): Promise<CreateOutcome | null> {
-    let snapshot: ServerlessCacheSnapshot | null;
-    try {
-      snapshot = await lookupServerlessCacheSnapshot(this.elasticache, request.serverlessCacheSnapshotName);
-    } catch (error) {
-      throw this.unknown(request, attempts, 'the describe that would settle it failed too', error);
-    }
-    const ours = snapshot !== null && isFromThisAction(snapshot, request, since);
-    this.logger.info(
-      {
-        component: 'snapshots',
-        serverlessCacheSnapshotName: request.serverlessCacheSnapshotName,
-        attemptFates: attempts,
-        endedWith,
-        found: snapshot === null ? 'none' : ours ? 'this action' : 'another',
+    let awsRequestId: string | null = null;
+    const outcome = await settleLostAnswers(
+      async () => {
+        const created = await createServerlessCacheSnapshot(this.elasticache, request);
+        if ('fault' in created) return created;
+        awsRequestId = created.awsRequestId ?? null;
+        return { output: created.serverlessCacheSnapshot };
       },
-      'create reconciled after a lost answer',
+      {
+        // A first-attempt "name taken" is someone else's name; after a lost attempt it may be ours.
+        lostIf: ['ServerlessCacheSnapshotAlreadyExistsFault'],
+        find: async () => {
+          const snapshot = await lookupServerlessCacheSnapshot(this.elasticache, request.serverlessCacheSnapshotName);
+          return snapshot !== null && isFromThisAction(snapshot, request, attempt.since) ? snapshot : null;
+        },
+        earlierCallUnsettled: attempt.earlierCallUnsettled,
+        logger: this.logger,
+      },
     );
-    if (snapshot === null || !ours) return null;
-    return { serverlessCacheSnapshot: snapshot, awsRequestId: null, reconciled: true };
-  }
-
-  private unknown(request: CreateServerlessCacheSnapshotInput, attempts: readonly AttemptFate[], why: string, error?: unknown): GatewayError {
-    this.logger.warn(
-      { component: 'snapshots', serverlessCacheSnapshotName: request.serverlessCacheSnapshotName, attemptFates: attempts, why, ...(error ? { err: error } : {}) },
-      'create outcome unknown',
-    );
-    return new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
+    if ('fault' in outcome) return { fault: outcome.fault };
+    return { serverlessCacheSnapshot: outcome.output, awsRequestId, reconciled: outcome.reconciled };
   }
 }
 

@@ -7,7 +7,6 @@
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { auditMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { mayHaveReachedAws, type AttemptFate } from '../elasticache/attempts';
 import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type {
@@ -28,12 +27,15 @@ import {
 } from '../operations/copy-serverless-cache-snapshot';
 import { deleteServerlessCacheSnapshot, type DeleteServerlessCacheSnapshotFault } from '../operations/delete-serverless-cache-snapshot';
 import { lookupServerlessCacheSnapshot } from '../operations/describe-serverless-cache-snapshots';
+import { settleLostAnswers } from '../operations/lost-answers';
 import { exportServerlessCacheSnapshot, type ExportServerlessCacheSnapshotFault } from '../operations/export-serverless-cache-snapshot';
 import { buildFault, type FaultOf } from '../operations/faults';
 import {
   addTagsToSnapshot,
+  listSnapshotTags,
   removeTagsFromSnapshot,
   validateTagSnapshot,
+  validateUntagSnapshot,
   type TagSnapshotFault,
   type UntagSnapshotFault,
 } from '../operations/tagging';
@@ -72,16 +74,15 @@ export class SnapshotLifecycle {
 
   copy(input: CopyServerlessCacheSnapshotInput): Promise<CopySnapshotResult> {
     return this.audited<CopySnapshotResult>('copyServerlessCacheSnapshot', input.targetServerlessCacheSnapshotName, async (audit) => {
-      const source = await this.changeable(input.sourceServerlessCacheSnapshotName);
-      if ('__typename' in source) return { result: source, awsRequestId: null };
-      const cache = cacheOf(source);
-      audit.serverlessCacheName = cache;
-      const invalid = validateCopyServerlessCacheSnapshot(input);
-      if (invalid) return { result: invalid, awsRequestId: null };
+      this.authorization.assertMayWriteSome();
       const key = input.idempotencyKey;
       if (key != null) checkIdempotencyKey(key);
-      const run = (since: number, earlierCallUnsettled: boolean) => this.copyOnce(input, cache, since, earlierCallUnsettled);
+      const invalid = validateCopyServerlessCacheSnapshot(input);
+      if (invalid) return { result: invalid, awsRequestId: null };
+      const run = (since: number, earlierCallUnsettled: boolean) => this.copyOnce(input, audit, since, earlierCallUnsettled);
       if (key == null) return await run(Date.now(), false);
+      // The record is read before the source is looked up: a replay must not depend on the source
+      // still being there.
       const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>({
         ...(this.idempotency as { records: IdempotencyRecords<Answer<CopySnapshotResult>>; leaseMs: number }),
         key: JSON.stringify([this.keyOwner, 'copyServerlessCacheSnapshot', key]),
@@ -102,25 +103,18 @@ export class SnapshotLifecycle {
       const snapshot = await this.changeable(name);
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
-      const deleted = (serverlessCacheSnapshot: ServerlessCacheSnapshot): DeleteSnapshotResult => ({
-        __typename: 'DeleteServerlessCacheSnapshotSuccess',
-        serverlessCacheSnapshot,
+      const outcome = await settleLostAnswers(() => deleteServerlessCacheSnapshot(this.elasticache, name), {
+        // "Not found" or "not available" on a retry may be the first attempt's own work.
+        lostIf: ['ServerlessCacheSnapshotNotFoundFault', 'InvalidServerlessCacheSnapshotStateFault'],
+        find: async () => {
+          const now = await lookupServerlessCacheSnapshot(this.elasticache, name);
+          if (now === null) return { ...snapshot, Status: 'deleting' };
+          return now.Status === 'deleting' ? now : null;
+        },
+        logger: this.logger,
       });
-      let outcome;
-      try {
-        outcome = await deleteServerlessCacheSnapshot(this.elasticache, name);
-      } catch (error) {
-        if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
-        const gone = await this.deletedSince(snapshot, error.attempts);
-        if (gone) return { result: deleted(gone), awsRequestId: null, reconciled: true };
-        throw error;
-      }
-      if ('output' in outcome) return { result: deleted(outcome.output), awsRequestId: null };
-      // "Not found" or "deleting" on a retry may be this call's own first attempt at work.
-      const lost = mayHaveReachedAws(outcome.attempts) && ['ServerlessCacheSnapshotNotFoundFault', 'InvalidServerlessCacheSnapshotStateFault'].includes(outcome.fault.__typename);
-      const gone = lost ? await this.deletedSince(snapshot, outcome.attempts) : null;
-      if (gone) return { result: deleted(gone), awsRequestId: null, reconciled: true };
-      return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+      if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+      return { result: { __typename: 'DeleteServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: outcome.output }, awsRequestId: null, reconciled: outcome.reconciled };
     });
   }
 
@@ -134,9 +128,17 @@ export class SnapshotLifecycle {
       const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
-      const outcome = await exportServerlessCacheSnapshot(this.elasticache, input);
+      const outcome = await settleLostAnswers(() => exportServerlessCacheSnapshot(this.elasticache, input), {
+        // A retry finds the snapshot busy with the first attempt's export.
+        lostIf: ['InvalidServerlessCacheSnapshotStateFault'],
+        find: async () => {
+          const now = await lookupServerlessCacheSnapshot(this.elasticache, input.serverlessCacheSnapshotName);
+          return now?.Status === 'exporting' ? now : null;
+        },
+        logger: this.logger,
+      });
       if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
-      return { result: { __typename: 'ExportServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: outcome.output }, awsRequestId: null };
+      return { result: { __typename: 'ExportServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: outcome.output }, awsRequestId: null, reconciled: outcome.reconciled };
     });
   }
 
@@ -148,9 +150,22 @@ export class SnapshotLifecycle {
       const target = { arn: arnOf(snapshot), serverlessCacheSnapshotName: input.serverlessCacheSnapshotName };
       const invalid = validateTagSnapshot(target, input.tags);
       if (invalid) return { result: invalid, awsRequestId: null };
-      const outcome = await addTagsToSnapshot(this.elasticache, target, input.tags);
+      const outcome = await settleLostAnswers(() => addTagsToSnapshot(this.elasticache, target, input.tags), {
+        // Adding tags again overwrites them with the same values: a retry answers success itself.
+        lostIf: [],
+        find: async () => {
+          const now = await listSnapshotTags(this.elasticache, target.arn);
+          const all = input.tags.every(({ key, value }) => now.some((t) => t.key === key && t.value === (value ?? null)));
+          return all ? now : null;
+        },
+        logger: this.logger,
+      });
       if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
-      return { result: { __typename: 'TagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output }, awsRequestId: null };
+      return {
+        result: { __typename: 'TagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output },
+        awsRequestId: null,
+        reconciled: outcome.reconciled,
+      };
     });
   }
 
@@ -160,9 +175,23 @@ export class SnapshotLifecycle {
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
       const target = { arn: arnOf(snapshot), serverlessCacheSnapshotName: input.serverlessCacheSnapshotName };
-      const outcome = await removeTagsFromSnapshot(this.elasticache, target, input.tagKeys);
+      const invalid = validateUntagSnapshot(target, input.tagKeys);
+      if (invalid) return { result: invalid, awsRequestId: null };
+      const outcome = await settleLostAnswers(() => removeTagsFromSnapshot(this.elasticache, target, input.tagKeys), {
+        // A retry is told the tags are not there: the first attempt removed them.
+        lostIf: ['TagNotFoundFault'],
+        find: async () => {
+          const now = await listSnapshotTags(this.elasticache, target.arn);
+          return now.some((t) => input.tagKeys.includes(t.key)) ? null : now;
+        },
+        logger: this.logger,
+      });
       if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
-      return { result: { __typename: 'UntagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output }, awsRequestId: null };
+      return {
+        result: { __typename: 'UntagServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: snapshot, tags: outcome.output },
+        awsRequestId: null,
+        reconciled: outcome.reconciled,
+      };
     });
   }
 
@@ -181,53 +210,40 @@ export class SnapshotLifecycle {
     return snapshot;
   }
 
-  private async copyOnce(input: CopyServerlessCacheSnapshotInput, cache: string, since: number, earlierCallUnsettled: boolean): Promise<Answer<CopySnapshotResult>> {
-    const success = (serverlessCacheSnapshot: ServerlessCacheSnapshot): CopySnapshotResult => ({
-      __typename: 'CopyServerlessCacheSnapshotSuccess',
-      serverlessCacheSnapshot,
-      tags: (input.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
+  private async copyOnce(
+    input: CopyServerlessCacheSnapshotInput,
+    audit: { serverlessCacheName: string },
+    since: number,
+    earlierCallUnsettled: boolean,
+  ): Promise<Answer<CopySnapshotResult>> {
+    const source = await this.changeable(input.sourceServerlessCacheSnapshotName);
+    if ('__typename' in source) return { result: source, awsRequestId: null };
+    const cache = cacheOf(source);
+    audit.serverlessCacheName = cache;
+    const outcome = await settleLostAnswers(() => copyServerlessCacheSnapshot(this.elasticache, input, cache), {
+      lostIf: ['ServerlessCacheSnapshotAlreadyExistsFault'],
+      find: () => this.copiedSince(input.targetServerlessCacheSnapshotName, cache, since),
+      earlierCallUnsettled,
+      logger: this.logger,
     });
-    let outcome;
-    try {
-      outcome = await copyServerlessCacheSnapshot(this.elasticache, input, cache);
-    } catch (error) {
-      if (!(error instanceof UpstreamError) || !mayHaveReachedAws(error.attempts)) throw error;
-      const copied = await this.copiedSince(input.targetServerlessCacheSnapshotName, cache, since);
-      if (copied) return { result: success(copied), awsRequestId: null, reconciled: true };
-      throw error;
-    }
-    if ('output' in outcome) return { result: success(outcome.output), awsRequestId: null };
-    if (outcome.fault.__typename === 'ServerlessCacheSnapshotAlreadyExistsFault' && (mayHaveReachedAws(outcome.attempts) || earlierCallUnsettled)) {
-      const copied = await this.copiedSince(input.targetServerlessCacheSnapshotName, cache, since);
-      if (copied) return { result: success(copied), awsRequestId: null, reconciled: true };
-    }
-    return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+    if ('fault' in outcome) return { result: outcome.fault, awsRequestId: outcome.fault.awsRequestId ?? null };
+    return {
+      result: {
+        __typename: 'CopyServerlessCacheSnapshotSuccess',
+        serverlessCacheSnapshot: outcome.output,
+        tags: (input.tags ?? []).map(({ key, value }) => ({ key, value: value ?? null })),
+      },
+      awsRequestId: null,
+      reconciled: outcome.reconciled,
+    };
   }
 
   /** The copy this action made, if AWS has it: the target name, of the source's cache, made since the action began. */
   private async copiedSince(target: string, cache: string, since: number): Promise<ServerlessCacheSnapshot | null> {
-    const snapshot = await this.settling(() => lookupServerlessCacheSnapshot(this.elasticache, target));
+    const snapshot = await lookupServerlessCacheSnapshot(this.elasticache, target);
     const created = snapshot?.CreateTime?.getTime();
     const ours = snapshot !== null && cacheOf(snapshot).toLowerCase() === cache.toLowerCase() && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS;
     return ours ? snapshot : null;
-  }
-
-  /** The snapshot as deleted, when a lost answer hid its delete: AWS has it `deleting`, or no longer has it. */
-  private async deletedSince(before: ServerlessCacheSnapshot, attempts: readonly AttemptFate[]): Promise<ServerlessCacheSnapshot | null> {
-    const now = await this.settling(() => lookupServerlessCacheSnapshot(this.elasticache, before.ServerlessCacheSnapshotName ?? ''));
-    this.logger.info({ component: 'snapshots', serverlessCacheSnapshotName: before.ServerlessCacheSnapshotName, attemptFates: attempts, found: now?.Status ?? 'gone' }, 'delete reconciled after a lost answer');
-    if (now === null) return { ...before, Status: 'deleting' };
-    return now.Status === 'deleting' ? now : null;
-  }
-
-  /** A describe that settles a lost answer; if it fails too, nobody can say what happened. */
-  private async settling<T>(describe: () => Promise<T>): Promise<T> {
-    try {
-      return await describe();
-    } catch (error) {
-      this.logger.warn({ component: 'snapshots', err: error }, 'outcome unknown: the describe that would settle it failed');
-      throw new GatewayError(GatewayErrorCode.OUTCOME_UNKNOWN);
-    }
   }
 
   /** Runs a mutation with its audit line, allowed or denied, naming the cache once it is known. */

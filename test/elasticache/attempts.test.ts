@@ -12,6 +12,7 @@ const network = (code: string, name = 'Error') => Object.assign(new Error(code),
 it.each([
   ['a 4xx answer (throttling, a fault)', answered(400), 'refused'],
   ['a 5xx answer', answered(503), 'server-error'],
+  ['a 200 whose body was cut off (the deserializer stamps the status on its error)', answered(200), 'dropped'],
   ['a refused connection', network('ECONNREFUSED'), 'not-sent'],
   ['an unresolvable host', network('ENOTFOUND'), 'not-sent'],
   [

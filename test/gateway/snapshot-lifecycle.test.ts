@@ -14,7 +14,7 @@ import { ADD_TAGS_TO_RESOURCE_FAULTS, REMOVE_TAGS_FROM_RESOURCE_FAULTS } from '.
 import { CREATE_SERVERLESS_CACHE_FAULTS } from '../../src/operations/create-serverless-cache';
 
 const SNAPSHOT = 'serverlessCacheSnapshot { serverlessCacheSnapshotName status serverlessCacheConfiguration { serverlessCacheName } }';
-const FAULT = '... on Fault { code message awsRequestId }';
+const FAULT = '... on Fault { code message awsRequestId } ... on InvalidParameterValueException { field }';
 const TAGS = 'tags { key value }';
 
 const MUTATIONS = {
@@ -23,7 +23,7 @@ const MUTATIONS = {
   export: `mutation ($input: ExportServerlessCacheSnapshotInput!) { result: exportServerlessCacheSnapshot(input: $input) { __typename ... on ExportServerlessCacheSnapshotSuccess { ${SNAPSHOT} } ${FAULT} } }`,
   tag: `mutation ($input: TagServerlessCacheSnapshotInput!) { result: tagServerlessCacheSnapshot(input: $input) { __typename ... on TagServerlessCacheSnapshotSuccess { ${SNAPSHOT} ${TAGS} } ${FAULT} } }`,
   untag: `mutation ($input: UntagServerlessCacheSnapshotInput!) { result: untagServerlessCacheSnapshot(input: $input) { __typename ... on UntagServerlessCacheSnapshotSuccess { ${SNAPSHOT} ${TAGS} } ${FAULT} } }`,
-  restore: `mutation ($input: RestoreServerlessCacheFromSnapshotInput!) { result: restoreServerlessCacheFromSnapshot(input: $input) { __typename ... on RestoreServerlessCacheFromSnapshotSuccess { serverlessCache { serverlessCacheName status engine majorEngineVersion } } ${FAULT} ... on InvalidParameterValueException { field } } }`,
+  restore: `mutation ($input: RestoreServerlessCacheFromSnapshotInput!) { result: restoreServerlessCacheFromSnapshot(input: $input) { __typename ... on RestoreServerlessCacheFromSnapshotSuccess { serverlessCache { serverlessCacheName status engine majorEngineVersion } } ${FAULT} } }`,
 };
 const CREATE = `mutation ($input: CreateServerlessCacheSnapshotInput!) { createServerlessCacheSnapshot(input: $input) { __typename } }`;
 const READ = `query ($name: String!) { serverlessCacheSnapshot(name: $name) { status ${TAGS} } }`;
@@ -195,6 +195,16 @@ describe('answered by the gateway, without calling AWS', () => {
     expect(await awsCalls('CreateServerlessCache')).toBe(before);
   });
 
+  it('untag keys the rules refuse: none, or one of AWS\'s own', async () => {
+    const name = await availableSnapshot();
+    const before = await awsCalls('RemoveTagsFromResource');
+    for (const tagKeys of [[], ['aws:cloudformation:stack-name']]) {
+      const { body } = await run('untag', { serverlessCacheSnapshotName: name, tagKeys });
+      expect(body.data?.result).toMatchObject({ __typename: 'InvalidParameterValueException', awsRequestId: null, field: expect.arrayContaining(['tagKeys']) });
+    }
+    expect(await awsCalls('RemoveTagsFromResource')).toBe(before);
+  });
+
   it('an export to a bucket the operator did not allow: FORBIDDEN', async () => {
     const name = await availableSnapshot();
     const before = await awsCalls('ExportServerlessCacheSnapshot');
@@ -206,6 +216,49 @@ describe('answered by the gateway, without calling AWS', () => {
 });
 
 describe('lost answers', () => {
+  it('export: a retry that finds the snapshot busy with the first attempt\'s export is a success', async () => {
+    const name = await availableSnapshot();
+    await gateway.emulator.inject({ action: 'ExportServerlessCacheSnapshot', afterOperation: true, dropConnection: true });
+    const { body } = await run('export', { serverlessCacheSnapshotName: name, s3BucketName: 'demo-exports' });
+    expect(body.data?.result).toMatchObject({ __typename: 'ExportServerlessCacheSnapshotSuccess', serverlessCacheSnapshot: { status: 'exporting' } });
+  });
+
+  it('untag: a retry told the tag is not there, because the first attempt removed it, is a success', async () => {
+    const name = await availableSnapshot([{ key: 'team', value: 'web' }]);
+    await gateway.emulator.inject({ action: 'RemoveTagsFromResource', afterOperation: true, dropConnection: true });
+    const { body } = await run('untag', { serverlessCacheSnapshotName: name, tagKeys: ['team'] });
+    expect(body.data?.result).toMatchObject({ __typename: 'UntagServerlessCacheSnapshotSuccess', tags: [] });
+  });
+
+  it('tag: every attempt lost after AWS tagged it is a success, found by listing the tags', async () => {
+    const name = await availableSnapshot();
+    await gateway.emulator.inject({ action: 'AddTagsToResource', afterOperation: true, dropConnection: true, times: 2 });
+    const { body } = await run('tag', { serverlessCacheSnapshotName: name, tags: [{ key: 'env', value: 'prod' }] });
+    expect(body.data?.result).toMatchObject({ __typename: 'TagServerlessCacheSnapshotSuccess', tags: [{ key: 'env', value: 'prod' }] });
+  });
+
+  it('a copy still running at AWS when the gateway stopped waiting is OUTCOME_UNKNOWN, never UPSTREAM_UNAVAILABLE; its key settles it', async () => {
+    const source = await availableSnapshot();
+    const input = { sourceServerlessCacheSnapshotName: source, targetServerlessCacheSnapshotName: nextName('copy'), idempotencyKey: `slow-${counter}` };
+    // Each attempt outlasts the request timeout (1 s), and the first one's copy is made only after
+    // the second has been given up: the describe then finds nothing, yet the copy is coming.
+    await gateway.emulator.inject({ action: 'CopyServerlessCacheSnapshot', delayMs: 3_000, times: 2 });
+    const first = await run('copy', input);
+    expect(first.body.errors?.[0]?.extensions).toEqual({ code: 'OUTCOME_UNKNOWN', retryable: true });
+    for (let i = 0; i < 100 && (await gateway.emulator.snapshot(input.targetServerlessCacheSnapshotName)) === null; i++) await sleep(50);
+    expect((await run('copy', input)).body.data?.result?.__typename).toBe('CopyServerlessCacheSnapshotSuccess');
+  }, 15_000);
+
+  it('a copy replayed by its key even after its source is gone', async () => {
+    const source = await availableSnapshot();
+    const input = { sourceServerlessCacheSnapshotName: source, targetServerlessCacheSnapshotName: nextName('copy'), idempotencyKey: `replay-${counter}` };
+    const first = await run('copy', input);
+    expect(first.body.data?.result?.__typename).toBe('CopyServerlessCacheSnapshotSuccess');
+    expect((await run('delete', { serverlessCacheSnapshotName: source })).body.data?.result?.__typename).toBe('DeleteServerlessCacheSnapshotSuccess');
+    await waitForStatus(source, null);
+    expect((await run('copy', input)).body).toEqual(first.body);
+  });
+
   it('a delete whose answer was lost, and whose retry finds the snapshot deleting: success', async () => {
     const name = await availableSnapshot();
     await gateway.emulator.inject({ action: 'DeleteServerlessCacheSnapshot', afterOperation: true, dropConnection: true });

@@ -8,20 +8,18 @@
  * and nothing is removed (the model lists the fault for this operation alone; keys are
  * case-sensitive). A key given twice is removed once.
  */
-import { isReservedTagKey } from '../../aws/rules';
-import { invalidParameterValue, modeledFault } from '../faults';
+import { checkRemoveTags } from '../../aws/rules';
+import { modeledFault } from '../faults';
 import { tagListShape } from '../shapes';
-import { readStringList } from '../validation';
+import { raise, readStringList, wireRuleOptions } from '../validation';
 import { commit } from './common';
 import { findTaggable, readResourceArn, requireChangeable } from './tagging';
 import type { Operation } from './types';
 
 export const removeTagsFromResource: Operation = async (params, ctx) => {
   const ref = readResourceArn(params, ctx);
-  const keys = readStringList(params, 'TagKeys', 'member');
-  if (keys === undefined || keys.length === 0) throw invalidParameterValue('The parameter TagKeys must contain at least one tag key.');
-  const reserved = keys.find(isReservedTagKey);
-  if (reserved !== undefined) throw invalidParameterValue(`The tag key "${reserved}" starts with aws:, a prefix reserved for AWS use; such tags cannot be removed.`);
+  const keys = readStringList(params, 'TagKeys', 'member') ?? [];
+  raise(checkRemoveTags({ tagKeys: keys }, wireRuleOptions()));
 
   const resource = findTaggable(ctx, ref);
   requireChangeable(resource);
