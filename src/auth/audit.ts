@@ -4,6 +4,7 @@
  * who did what to which cache and how it ended; it never holds a token, an API key or a key's hash,
  * and no tag values or KMS key ids. Find it with `audit: true`.
  */
+import { GatewayError, GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 export interface MutationAudit {
@@ -23,4 +24,41 @@ export interface MutationAudit {
 /** `logger` is the request's own (GatewayContext.logger). */
 export function auditMutation(logger: Logger, entry: MutationAudit): void {
   logger.info({ audit: true, ...entry }, 'mutation');
+}
+
+/** A mutation's answer, and how it came about. */
+export interface AuditedAnswer<R extends { __typename: string }> {
+  result: R;
+  /** AWS's request id when AWS answered (null when the gateway answered itself). */
+  awsRequestId: string | null;
+  reconciled?: boolean;
+  replayed?: boolean;
+}
+
+/**
+ * Runs a mutation and writes its audit line, allowed or denied. `subject` may be completed while
+ * the mutation runs (a snapshot's cache is known only once it is found).
+ */
+export async function auditedMutation<R extends { __typename: string }>(
+  logger: Logger,
+  subject: Omit<MutationAudit, 'outcome' | 'awsRequestId' | 'reconciled' | 'replayed'>,
+  run: (subject: { serverlessCacheName: string }) => Promise<AuditedAnswer<R>>,
+): Promise<R> {
+  try {
+    const { result, awsRequestId, reconciled, replayed } = await run(subject);
+    auditMutation(logger, {
+      ...subject,
+      outcome: result.__typename,
+      awsRequestId,
+      ...(reconciled === true ? { reconciled } : {}),
+      ...(replayed === true ? { replayed } : {}),
+    });
+    return result;
+  } catch (error) {
+    const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
+    // An upstream failure carries AWS's request id, when AWS answered at all.
+    const awsRequestId = (error as { awsRequestId?: string }).awsRequestId ?? null;
+    auditMutation(logger, { ...subject, outcome, awsRequestId });
+    throw error;
+  }
 }

@@ -6,10 +6,9 @@
  * action began, is the one this action made.
  */
 import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { auditMutation } from '../auth/audit';
+import { auditedMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
-import { GatewayError, GatewayErrorCode } from '../errors';
+import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { RestoreServerlessCacheFromSnapshotInput } from '../generated/graphql';
 import { idempotently } from '../idempotency/idempotently';
 import type { IdempotencyRecords } from '../idempotency/records';
@@ -41,17 +40,12 @@ export class CacheRestore {
     private readonly keyOwner: string,
   ) {}
 
-  async restore(input: RestoreServerlessCacheFromSnapshotInput): Promise<RestoreResult> {
-    const audit = { operation: 'restoreServerlessCacheFromSnapshot', serverlessCacheName: input.serverlessCacheName, serverlessCacheSnapshotName: input.snapshotNames.join(',') };
-    try {
-      const { result, awsRequestId, reconciled, replayed } = await this.restoreAuthorized(input);
-      auditMutation(this.logger, { ...audit, outcome: result.__typename, awsRequestId, ...(reconciled === true ? { reconciled } : {}), ...(replayed ? { replayed } : {}) });
-      return result;
-    } catch (error) {
-      const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
-      auditMutation(this.logger, { ...audit, outcome, awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null });
-      throw error;
-    }
+  restore(input: RestoreServerlessCacheFromSnapshotInput): Promise<RestoreResult> {
+    return auditedMutation(
+      this.logger,
+      { operation: 'restoreServerlessCacheFromSnapshot', serverlessCacheName: input.serverlessCacheName, serverlessCacheSnapshotName: input.snapshotNames.join(',') },
+      () => this.restoreAuthorized(input),
+    );
   }
 
   private async restoreAuthorized(input: RestoreServerlessCacheFromSnapshotInput): Promise<Answer & { replayed?: boolean }> {

@@ -5,9 +5,9 @@
  * see but not change is `FORBIDDEN`, both before the mutation reaches AWS.
  */
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { auditMutation } from '../auth/audit';
+import { auditedMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type {
   CopyServerlessCacheSnapshotInput,
@@ -73,7 +73,7 @@ export class SnapshotLifecycle {
   ) {}
 
   copy(input: CopyServerlessCacheSnapshotInput): Promise<CopySnapshotResult> {
-    return this.audited<CopySnapshotResult>('copyServerlessCacheSnapshot', input.targetServerlessCacheSnapshotName, async (audit) => {
+    return auditedMutation<CopySnapshotResult>(this.logger, { operation: 'copyServerlessCacheSnapshot', serverlessCacheName: '', serverlessCacheSnapshotName: input.targetServerlessCacheSnapshotName }, async (audit) => {
       this.authorization.assertMayWriteSome();
       const key = input.idempotencyKey;
       if (key != null) checkIdempotencyKey(key);
@@ -99,7 +99,7 @@ export class SnapshotLifecycle {
   }
 
   delete(name: string): Promise<DeleteSnapshotResult> {
-    return this.audited<DeleteSnapshotResult>('deleteServerlessCacheSnapshot', name, async (audit) => {
+    return auditedMutation<DeleteSnapshotResult>(this.logger, { operation: 'deleteServerlessCacheSnapshot', serverlessCacheName: '', serverlessCacheSnapshotName: name }, async (audit) => {
       const snapshot = await this.changeable(name);
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
@@ -119,7 +119,7 @@ export class SnapshotLifecycle {
   }
 
   export(input: ExportServerlessCacheSnapshotInput): Promise<ExportSnapshotResult> {
-    return this.audited<ExportSnapshotResult>('exportServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+    return auditedMutation<ExportSnapshotResult>(this.logger, { operation: 'exportServerlessCacheSnapshot', serverlessCacheName: '', serverlessCacheSnapshotName: input.serverlessCacheSnapshotName }, async (audit) => {
       this.authorization.assertMayWriteSome();
       // Data leaves the account's caches: only to buckets the operator named, decided first.
       if (!this.mayExportTo(input.s3BucketName)) {
@@ -143,7 +143,7 @@ export class SnapshotLifecycle {
   }
 
   tag(input: TagServerlessCacheSnapshotInput): Promise<TagSnapshotResult> {
-    return this.audited<TagSnapshotResult>('tagServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+    return auditedMutation<TagSnapshotResult>(this.logger, { operation: 'tagServerlessCacheSnapshot', serverlessCacheName: '', serverlessCacheSnapshotName: input.serverlessCacheSnapshotName }, async (audit) => {
       const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
@@ -170,7 +170,7 @@ export class SnapshotLifecycle {
   }
 
   untag(input: UntagServerlessCacheSnapshotInput): Promise<UntagSnapshotResult> {
-    return this.audited<UntagSnapshotResult>('untagServerlessCacheSnapshot', input.serverlessCacheSnapshotName, async (audit) => {
+    return auditedMutation<UntagSnapshotResult>(this.logger, { operation: 'untagServerlessCacheSnapshot', serverlessCacheName: '', serverlessCacheSnapshotName: input.serverlessCacheSnapshotName }, async (audit) => {
       const snapshot = await this.changeable(input.serverlessCacheSnapshotName);
       if ('__typename' in snapshot) return { result: snapshot, awsRequestId: null };
       audit.serverlessCacheName = cacheOf(snapshot);
@@ -244,38 +244,6 @@ export class SnapshotLifecycle {
     const created = snapshot?.CreateTime?.getTime();
     const ours = snapshot !== null && cacheOf(snapshot).toLowerCase() === cache.toLowerCase() && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS;
     return ours ? snapshot : null;
-  }
-
-  /** Runs a mutation with its audit line, allowed or denied, naming the cache once it is known. */
-  private async audited<R extends { __typename: string }>(
-    operation: string,
-    serverlessCacheSnapshotName: string,
-    run: (audit: { serverlessCacheName: string }) => Promise<Answer<R>>,
-  ): Promise<R> {
-    const audit = { serverlessCacheName: '' };
-    try {
-      const { result, awsRequestId, reconciled, replayed } = await run(audit);
-      auditMutation(this.logger, {
-        operation,
-        serverlessCacheName: audit.serverlessCacheName,
-        serverlessCacheSnapshotName,
-        outcome: result.__typename,
-        awsRequestId,
-        ...(reconciled === true ? { reconciled } : {}),
-        ...(replayed === true ? { replayed } : {}),
-      });
-      return result;
-    } catch (error) {
-      const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
-      auditMutation(this.logger, {
-        operation,
-        serverlessCacheName: audit.serverlessCacheName,
-        serverlessCacheSnapshotName,
-        outcome,
-        awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null,
-      });
-      throw error;
-    }
   }
 }
 

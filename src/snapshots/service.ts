@@ -4,12 +4,11 @@
  * authorization first.
  */
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { auditMutation } from '../auth/audit';
+import { auditedMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
-import { UpstreamError, type ElastiCacheDataSource } from '../elasticache/data-source';
+import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import { validateCreateServerlessCacheSnapshot, type CreateServerlessCacheSnapshotFault } from '../operations/create-serverless-cache-snapshot';
 import { describeServerlessCacheSnapshots, type SnapshotFilter } from '../operations/describe-serverless-cache-snapshots';
-import { GatewayError, GatewayErrorCode } from '../errors';
 import type { CreateServerlessCacheSnapshotInput, Tag } from '../generated/graphql';
 import { idempotently } from '../idempotency/idempotently';
 import type { IdempotencyRecords } from '../idempotency/records';
@@ -62,27 +61,12 @@ export class SnapshotService {
     private readonly keyOwner: string,
   ) {}
 
-  async create(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotResult> {
-    const audit = {
-      operation: 'createServerlessCacheSnapshot',
-      serverlessCacheName: input.serverlessCacheName,
-      serverlessCacheSnapshotName: input.serverlessCacheSnapshotName,
-    };
-    try {
-      const { result, awsRequestId, reconciled, replayed } = await this.createAuthorized(input);
-      auditMutation(this.logger, {
-        ...audit,
-        outcome: result.__typename,
-        awsRequestId,
-        ...(reconciled === true ? { reconciled } : {}),
-        ...(replayed ? { replayed } : {}),
-      });
-      return result;
-    } catch (error) {
-      const outcome = error instanceof GatewayError ? error.code : GatewayErrorCode.INTERNAL_SERVER_ERROR;
-      auditMutation(this.logger, { ...audit, outcome, awsRequestId: error instanceof UpstreamError ? (error.awsRequestId ?? null) : null });
-      throw error;
-    }
+  create(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotResult> {
+    return auditedMutation(
+      this.logger,
+      { operation: 'createServerlessCacheSnapshot', serverlessCacheName: input.serverlessCacheName, serverlessCacheSnapshotName: input.serverlessCacheSnapshotName },
+      () => this.createAuthorized(input),
+    );
   }
 
   private async createAuthorized(input: CreateServerlessCacheSnapshotInput): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
