@@ -809,8 +809,9 @@ export type ServerlessCacheSnapshot = Node & {
    */
   snapshotType?: Maybe<Scalars['String']['output']>;
   /**
-   * The snapshot's lifecycle status: `creating` right after it is asked for, then `available` once it
-   * can be restored or copied. Other values (for example `deleting`) may appear as AWS adds them.
+   * The snapshot's lifecycle status: `creating` right after it is asked for (or copied), then
+   * `available` once it can be restored, copied or exported; `exporting` while an export runs, and
+   * `deleting` until a deleted snapshot is gone. Other values may appear as AWS adds them.
    */
   status?: Maybe<Scalars['String']['output']>;
   /**
