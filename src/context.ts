@@ -25,6 +25,10 @@ export interface GatewayContext {
   /** Who is calling, as authentication established it before the operation started. */
   principal: Principal;
   loaders: Loaders;
+  /** AWS calls the request has made so far. */
+  awsCalls: () => number;
+  /** The `__typename` of each mutation field's result (src/observability/operations.ts fills it). */
+  mutationResults: { field: string; typename: string }[];
   snapshots: SnapshotService;
   /** Copy, delete, export and tag existing snapshots. */
   lifecycle: SnapshotLifecycle;
@@ -72,6 +76,8 @@ export function createContextFactory({
       logger: requestLogger,
       principal,
       loaders,
+      awsCalls: () => elasticache.calls,
+      mutationResults: [],
       snapshots: new SnapshotService(
         elasticache,
         new SnapshotCreation(elasticache, requestLogger),

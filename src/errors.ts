@@ -7,7 +7,6 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { Logger } from './logger';
 
 /** Every `extensions.code` the gateway itself puts on an error. */
 export enum GatewayErrorCode {
@@ -99,13 +98,17 @@ const REQUEST_ERROR_CODES = new Set<string>([
 /** graphql-js's "Did you mean …?" tail (the same pattern Apollo's `hideSchemaDetailsFromClientErrors` removes). */
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
-function isClientSafe(original: unknown, code: unknown): boolean {
+/** Whether an error's message and code may reach the client as they are. */
+export function isClientSafe(original: unknown, code: unknown): boolean {
   if (original instanceof GatewayError) return true;
   return original instanceof GraphQLError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
 }
 
-/** Builds Apollo's `formatError`: keeps client-safe errors, masks and logs the rest. */
-export function maskErrors(logger: Logger) {
+/**
+ * Builds Apollo's `formatError` (and the WebSocket path's): keeps client-safe errors, masks the
+ * rest. What it masks is logged with the request's id by src/observability/operations.ts.
+ */
+export function maskErrors() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
@@ -117,7 +120,6 @@ export function maskErrors(logger: Logger) {
       const message = code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED ? formatted.message.replace(SUGGESTION, '') : formatted.message;
       return { ...formatted, message, extensions };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error masked from the client');
     return {
       message: MESSAGES[GatewayErrorCode.INTERNAL_SERVER_ERROR],
       ...(formatted.locations ? { locations: formatted.locations } : {}),

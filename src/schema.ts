@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
+import { recordMutationResults } from './observability/operations';
 
 /** schema/ beside src/ (in a build, copied beside dist/src/). */
 export const SCHEMA_DIRECTORY = resolve(__dirname, '..', 'schema');
@@ -19,12 +20,14 @@ export function loadTypeDefs(directory: string = SCHEMA_DIRECTORY): string[] {
 }
 
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
+  return recordMutationResults(
+    makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers,
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',
-    },
-  });
+      },
+    }),
+  );
 }

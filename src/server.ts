@@ -4,7 +4,6 @@
  * Everything expensive (schema, Apollo, the ElastiCache client) is built once here, never per
  * request; the context factory is the only per-request construction.
  */
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -22,6 +21,8 @@ import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { ElastiCacheDataSource } from './elasticache/data-source';
 import { maskErrors } from './errors';
+import { errorCodeOf, OperationObserver } from './observability/operations';
+import { requestIdFrom } from './request-id';
 import { clientAddressOf } from './client-address';
 import { validationRules } from './graphql-document';
 import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
@@ -111,7 +112,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     mayExportTo: (bucket) => exportBuckets.matches(bucket),
   });
   const schema = buildSchema();
-  const formatError = maskErrors(logger);
+  const formatError = maskErrors();
+  const operations = new OperationObserver(metrics);
   const clientAddress = clientAddressOf(config.limits.trustedProxies);
   const rateLimits = new MemoryTokenBucketStore();
   const admission = new Admission(schema, config.graphql, config.limits, rateLimits);
@@ -129,7 +131,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     // One debug line per request (below) instead of Fastify's two info lines: cheaper under load.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.graphql.bodyLimitBytes,
-    genReqId: () => randomUUID(),
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     // The drain below answers requests that arrive on open connections while the gateway stops
     // (with `Connection: close`): /ready says 503 itself, and a caller is not refused work it sent
     // before the load balancer noticed.
@@ -159,12 +161,33 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
       // Inline tracing only ever applies to a federated subgraph, which this schema is not.
       ApolloServerPluginInlineTraceDisabled(),
       {
-        // Admission: the same stage the WebSocket path calls (src/limits/admission.ts).
-        requestDidStart: () =>
-          Promise.resolve({
+        // Admission: the same stage the WebSocket path calls (src/limits/admission.ts); then the
+        // operation's log line and metrics (src/observability/operations.ts), as on the WebSocket.
+        requestDidStart: () => {
+          const startedAt = process.hrtime.bigint();
+          return Promise.resolve({
             didResolveOperation: ({ document, operationName, request, contextValue }) =>
               admission.admit({ document, operationName, variables: request.variables, principal: contextValue.principal }),
-          }),
+            didEncounterErrors: ({ errors, contextValue }) => {
+              operations.logUnexpected(contextValue.logger, errors);
+              return Promise.resolve();
+            },
+            willSendResponse: ({ response, operation, operationName, contextValue }) => {
+              const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+              operations.finish(contextValue.logger, {
+                name: operationName ?? undefined,
+                type: operation?.operation,
+                transport: 'http',
+                startedAt,
+                awsCalls: contextValue.awsCalls(),
+                results: contextValue.mutationResults,
+                errorCodes: (body?.errors ?? []).map(errorCodeOf),
+                principalId: contextValue.principal.kind === 'anonymous' ? undefined : contextValue.principal.id,
+              });
+              return Promise.resolve();
+            },
+          });
+        },
       },
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
@@ -187,6 +210,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
       logger,
       formatError,
       contextFor,
+      operations,
     });
   await apollo.start();
 

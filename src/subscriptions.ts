@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -24,12 +24,13 @@ import { AuthenticationError, type Authenticator } from './auth/authenticator';
 import { credentialsFromConnectionParams, type PresentedCredentials } from './auth/credentials';
 import { principalKey, type Principal } from './auth/principal';
 import type { GraphQLConfig, LimitsConfig } from './config';
-import type { ContextFactory } from './context';
+import type { ContextFactory, GatewayContext } from './context';
 import type { ClientAddress } from './client-address';
 import { GatewayError, GatewayErrorCode } from './errors';
 import { documentChecker } from './graphql-document';
 import type { Admission } from './limits/admission';
 import type { Logger } from './logger';
+import { errorCodeOf, type OperationObserver } from './observability/operations';
 import { isAllowedOrigin } from './origins';
 
 export interface SubscriptionServerOptions {
@@ -44,6 +45,17 @@ export interface SubscriptionServerOptions {
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   contextFor: ContextFactory;
+  /** Each operation's log line and metrics, as on HTTP. */
+  operations: OperationObserver;
+}
+
+/** What the socket keeps of an operation it runs, until it ends. */
+interface RunningOperation {
+  context: GatewayContext;
+  name: string | undefined;
+  type: 'query' | 'mutation' | 'subscription' | undefined;
+  startedAt: bigint;
+  errorCodes: string[];
 }
 
 export interface SubscriptionServer {
@@ -86,7 +98,40 @@ export function serveSubscriptions({
   logger,
   formatError,
   contextFor,
+  operations,
 }: SubscriptionServerOptions): SubscriptionServer {
+  /** Operations running on each socket, by operation id. */
+  const running = new WeakMap<object, Map<string, RunningOperation>>();
+  const runningOn = (socket: object) => {
+    let byId = running.get(socket);
+    if (byId === undefined) running.set(socket, (byId = new Map<string, RunningOperation>()));
+    return byId;
+  };
+  /** The operation's log line and metrics, once it has ended (completed, failed, or its socket closed). */
+  const finish = (socket: object, id: string) => {
+    const byId = runningOn(socket);
+    const operation = byId.get(id);
+    if (operation === undefined) return;
+    byId.delete(id);
+    const { context } = operation;
+    operations.finish(context.logger, {
+      name: operation.name,
+      type: operation.type,
+      transport: 'websocket',
+      startedAt: operation.startedAt,
+      awsCalls: context.awsCalls(),
+      results: context.mutationResults,
+      errorCodes: operation.errorCodes,
+      principalId: context.principal.kind === 'anonymous' ? undefined : context.principal.id,
+    });
+  };
+  /** Notes the errors an operation's answer carries, logging those the mask hides. */
+  const sawErrors = (socket: object, id: string, errors: readonly GraphQLError[]) => {
+    const operation = runningOn(socket).get(id);
+    if (operation === undefined) return;
+    operations.logUnexpected(operation.context.logger, errors);
+    for (const formatted of mask(errors)) operation.errorCodes.push(errorCodeOf(formatted));
+  };
   const check = documentChecker(schema, config);
   /** Open, authenticated sockets per principal. */
   const connections = new Map<string, number>();
@@ -156,7 +201,7 @@ export function serveSubscriptions({
         }
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws lists every running operation, this one included.
         if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
           return [
@@ -177,16 +222,34 @@ export function serveSubscriptions({
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+        const contextValue = contextFor({ requestId: randomUUID(), principal });
+        const operation = getOperationAST(checked.document, payload.operationName);
+        runningOn(ctx.extra.socket).set(id, {
+          context: contextValue,
+          name: operation?.name?.value,
+          type: operation?.operation,
+          startedAt: process.hrtime.bigint(),
+          errorCodes: [],
+        });
         return {
           schema,
           document: checked.document,
           variableValues: payload.variables ?? undefined,
           operationName: payload.operationName ?? undefined,
-          contextValue: contextFor({ requestId: randomUUID(), principal }),
+          contextValue,
         };
       },
-      onError: (_ctx, _id, _payload, errors) => mask(errors),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: mask(result.errors) } : undefined),
+      onError: (ctx, id, _payload, errors) => {
+        sawErrors(ctx.extra.socket, id, errors);
+        finish(ctx.extra.socket, id);
+        return mask(errors);
+      },
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        sawErrors(ctx.extra.socket, id, result.errors);
+        return { ...result, errors: mask(result.errors) };
+      },
+      onComplete: (ctx, id) => finish(ctx.extra.socket, id),
     },
     webSockets,
   );

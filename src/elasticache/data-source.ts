@@ -71,6 +71,7 @@ const COMPONENT = { component: 'elasticache' } as const;
 
 export class ElastiCacheDataSource {
   private readonly logger: Logger;
+  private callsSent = 0;
 
   constructor(
     private readonly client: ElastiCacheClient,
@@ -86,6 +87,11 @@ export class ElastiCacheDataSource {
    * The same door to AWS for one request: calls bounded by its `gate`, logged through its logger.
    * (Lines say `component` themselves: a child logger per request costs more than the rare line.)
    */
+  /** Calls sent through this door so far (for one request: the AWS calls it made). */
+  get calls(): number {
+    return this.callsSent;
+  }
+
   forRequest(gate: UpstreamGate, requestLogger: Logger): ElastiCacheDataSource {
     return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger);
   }
@@ -111,6 +117,7 @@ export class ElastiCacheDataSource {
       // Nothing was sent: an UpstreamError with no attempts says so.
       throw new UpstreamError(GatewayErrorCode.UPSTREAM_UNAVAILABLE, undefined);
     }
+    this.callsSent++;
     try {
       const output = await send(this.client, deadline.signal);
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds());

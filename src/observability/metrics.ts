@@ -6,6 +6,9 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 export type UpstreamOutcome = 'success' | 'fault' | 'error';
 
+const MAX_OPERATION_NAMES = 100;
+const MAX_OPERATION_NAME_LENGTH = 100;
+
 export class GatewayMetrics {
   readonly registry = new Registry();
 
@@ -24,6 +27,38 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly operations = new Counter({
+    name: 'graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name (the first 100 names seen; others are `other`), type and outcome (success: no error in the answer).',
+    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly operationDuration = new Histogram({
+    name: 'graphql_operation_duration_seconds',
+    help: 'Time to answer a GraphQL operation (a subscription: its whole life), by operation name and type.',
+    labelNames: ['operation_name', 'operation_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  private readonly results = new Counter({
+    name: 'graphql_results_total',
+    help: "Mutation results, by mutation field and the result union member's __typename (success or the fault).",
+    labelNames: ['field', 'typename'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors in GraphQL answers, by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  /** Operation names are the client's choice: the first ones seen keep their label, the rest share one. */
+  private readonly operationNames = new Set<string>();
+
   constructor(options: { processMetrics: boolean } = { processMetrics: false }) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
@@ -31,6 +66,29 @@ export class GatewayMetrics {
   recordUpstreamCall(operation: string, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamCalls.inc({ operation, outcome });
     this.upstreamDuration.observe({ operation }, seconds);
+  }
+
+  recordOperation(operation: {
+    name: string | undefined;
+    type: string | undefined;
+    outcome: 'success' | 'error';
+    seconds: number;
+    results: readonly { field: string; typename: string }[];
+    errorCodes: readonly string[];
+  }): void {
+    const labels = { operation_name: this.operationNameLabel(operation.name), operation_type: operation.type ?? 'unknown' };
+    this.operations.inc({ ...labels, outcome: operation.outcome });
+    this.operationDuration.observe(labels, operation.seconds);
+    for (const { field, typename } of operation.results) this.results.inc({ field, typename });
+    for (const code of operation.errorCodes) this.errors.inc({ code });
+  }
+
+  private operationNameLabel(name: string | undefined): string {
+    if (name === undefined) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES || name.length > MAX_OPERATION_NAME_LENGTH) return 'other';
+    this.operationNames.add(name);
+    return name;
   }
 
   /** Upstream calls so far, per operation, all outcomes together. */
