@@ -60,16 +60,25 @@ export function mayStillBeRunning(fates: readonly AttemptFate[]): boolean {
   return fates.includes('cut');
 }
 
+/** What became of each failed attempt of one call, and the error it failed with. */
+export interface FailedAttempts {
+  fates: AttemptFate[];
+  /** The SDK's error name (or Node's error code) of each, for the log. */
+  errors: string[];
+}
+
 /**
- * Records the fate of each failed attempt of `command` into `fates`. Sits in the deserialize step,
- * inside the SDK's retry loop (finalizeRequest), so it sees every attempt rather than the last.
+ * Records each failed attempt of `command`. Sits in the deserialize step, inside the SDK's retry
+ * loop (finalizeRequest), so it sees every attempt rather than the last.
  */
-export function recordAttemptFates<I extends object, O extends object>(command: { middlewareStack: MiddlewareStack<I, O> }, fates: AttemptFate[]): void {
+export function recordFailedAttempts<I extends object, O extends object>(command: { middlewareStack: MiddlewareStack<I, O> }, into: FailedAttempts): void {
   const record: DeserializeMiddleware<I, O> = (next) => async (args) => {
     try {
       return await next(args);
     } catch (error) {
-      fates.push(attemptFate(error));
+      into.fates.push(attemptFate(error));
+      const e = error as { name?: string; code?: string };
+      into.errors.push(e.code !== undefined && e.name === 'TimeoutError' ? e.code : (e.name ?? 'Error'));
       throw error;
     }
   };

@@ -10,7 +10,8 @@ import { GatewayError, GatewayErrorCode } from '../errors';
 import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
-import type { AttemptFate } from './attempts';
+import type { MiddlewareStack } from '@smithy/types';
+import { recordFailedAttempts, type AttemptFate, type FailedAttempts } from './attempts';
 import { AwsFault, documentedFaults, wireCode, type ElastiCacheOperation } from './aws-fault';
 import { classifyUpstreamError } from './upstream-errors';
 
@@ -97,10 +98,18 @@ export class ElastiCacheDataSource {
   }
 
   /**
-   * Sends one call. `attempts`, when the command records them (recordAttemptFates), is carried on
-   * the fault or error it ends with, so a caller can tell whether AWS may have acted.
+   * Sends `command` (through `send`, which calls the client with it). Every failed attempt is
+   * recorded: a call that needed retries logs them, and the fault or error a call ends with carries
+   * their fates, so a caller can tell whether AWS may have acted.
    */
-  async send<T>(operation: ElastiCacheOperation, send: Send<T>, attempts: readonly AttemptFate[] = []): Promise<T> {
+  async send<T, I extends object, O extends object>(
+    operation: ElastiCacheOperation,
+    command: { middlewareStack: MiddlewareStack<I, O> },
+    send: Send<T>,
+  ): Promise<T> {
+    const failed: FailedAttempts = { fates: [], errors: [] };
+    recordFailedAttempts(command, failed);
+    const attempts = failed.fates;
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     // The deadline ends with the call. AbortSignal.timeout's timer and signal would outlive every
@@ -120,7 +129,10 @@ export class ElastiCacheDataSource {
     this.callsSent++;
     try {
       const output = await send(this.client, deadline.signal);
-      this.options.metrics.recordUpstreamCall(operation, 'success', seconds());
+      this.options.metrics.recordUpstreamCall(operation, 'success', seconds(), failed.fates.length + 1);
+      if (failed.fates.length > 0) {
+        this.logger.info({ ...COMPONENT, operation, attempts: failed.fates.length + 1, retried: failed.errors }, 'AWS call succeeded after retries');
+      }
       return output;
     } catch (caught) {
       const error = caught as SdkErrorLike;
@@ -132,15 +144,15 @@ export class ElastiCacheDataSource {
         attempts: error.$metadata?.attempts,
       };
       if (documentedFaults(operation).includes(error.name)) {
-        this.options.metrics.recordUpstreamCall(operation, 'fault', seconds());
+        this.options.metrics.recordUpstreamCall(operation, 'fault', seconds(), failed.fates.length);
         // AWS's own message, in full, is for the log only: clients get it redacted (src/elasticache/redact.ts).
         this.logger.info({ ...COMPONENT, ...details, awsMessage: error.message }, 'AWS answered with a documented fault');
         // The last recorded fate is the fault's own attempt.
         throw new AwsFault(error.name, wireCode(error.name), error.$metadata?.requestId, error.message ?? '', attempts.slice(0, -1));
       }
-      this.options.metrics.recordUpstreamCall(operation, 'error', seconds());
+      this.options.metrics.recordUpstreamCall(operation, 'error', seconds(), Math.max(1, failed.fates.length));
       const code = classifyUpstreamError(caught);
-      this.logger.warn({ ...COMPONENT, ...details, code, err: caught, ...(attempts.length > 0 ? { attemptFates: attempts } : {}) }, 'ElastiCache call failed');
+      this.logger.warn({ ...COMPONENT, ...details, code, err: caught, attemptFates: attempts, retried: failed.errors }, 'ElastiCache call failed');
       throw new UpstreamError(code, details.awsRequestId, [...attempts], retryAfterSeconds(caught));
     } finally {
       clearTimeout(timer);

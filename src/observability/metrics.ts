@@ -59,13 +59,22 @@ export class GatewayMetrics {
   /** Operation names are the client's choice: the first ones seen keep their label, the rest share one. */
   private readonly operationNames = new Set<string>();
 
+  private readonly upstreamAttempts = new Histogram({
+    name: 'elasticache_upstream_call_attempts',
+    help: 'Attempts per ElastiCache API call (1: no retry), by operation.',
+    labelNames: ['operation'] as const,
+    buckets: [1, 2, 3, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics: boolean } = { processMetrics: false }) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  recordUpstreamCall(operation: string, outcome: UpstreamOutcome, seconds: number): void {
+  recordUpstreamCall(operation: string, outcome: UpstreamOutcome, seconds: number, attempts = 1): void {
     this.upstreamCalls.inc({ operation, outcome });
     this.upstreamDuration.observe({ operation }, seconds);
+    this.upstreamAttempts.observe({ operation }, attempts);
   }
 
   recordOperation(operation: {

@@ -4,7 +4,7 @@
  * (src/snapshots/creation.ts), from the attempts this call reports.
  */
 import { CreateServerlessCacheSnapshotCommand, type ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { recordAttemptFates, type AttemptFate } from '../elasticache/attempts';
+import type { AttemptFate } from '../elasticache/attempts';
 import { AwsFault } from '../elasticache/aws-fault';
 import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { CreateServerlessCacheSnapshotInput } from '../generated/graphql';
@@ -54,10 +54,8 @@ export async function createServerlessCacheSnapshot(
     KmsKeyId: input.kmsKeyId ?? undefined,
     Tags: tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value ?? undefined })) : undefined,
   });
-  const attempts: AttemptFate[] = [];
-  recordAttemptFates(command, attempts);
   try {
-    const output = await aws.send('CreateServerlessCacheSnapshot', (client, abortSignal) => client.send(command, { abortSignal }), attempts);
+    const output = await aws.send('CreateServerlessCacheSnapshot', command, (client, abortSignal) => client.send(command, { abortSignal }));
     return {
       serverlessCacheSnapshot: aws.required(output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot'),
       awsRequestId: output.$metadata.requestId,

@@ -4,7 +4,7 @@
  * is unexpected here, and says so in the log).
  */
 import type { MiddlewareStack } from '@smithy/types';
-import { recordAttemptFates, type AttemptFate } from '../elasticache/attempts';
+import type { AttemptFate } from '../elasticache/attempts';
 import { AwsFault, type ElastiCacheOperation } from '../elasticache/aws-fault';
 import type { ElastiCacheDataSource, Send } from '../elasticache/data-source';
 import { buildFault, faultMember, type FaultName, type FaultOf, type FaultSubject } from './faults';
@@ -23,10 +23,8 @@ export async function sendForMember<T, N extends FaultName, I extends object, O 
   members: readonly N[],
   subject: FaultSubject,
 ): Promise<MutationOutcome<T, N>> {
-  const attempts: AttemptFate[] = [];
-  recordAttemptFates(command, attempts);
   try {
-    return { output: await aws.send(operation, send, attempts) };
+    return { output: await aws.send(operation, command, send) };
   } catch (error) {
     if (!(error instanceof AwsFault)) throw error;
     const fault = faultMember(error, members, subject);

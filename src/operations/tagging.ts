@@ -105,7 +105,7 @@ export async function removeTagsFromSnapshot(
 export async function listSnapshotTags(aws: ElastiCacheDataSource, arn: string): Promise<Tag[]> {
   const command = new ListTagsForResourceCommand({ ResourceName: arn });
   try {
-    const output = await aws.send('ListTagsForResource', (client, abortSignal) => client.send(command, { abortSignal }));
+    const output = await aws.send('ListTagsForResource', command, (client, abortSignal) => client.send(command, { abortSignal }));
     return tagsOf(output.TagList);
   } catch (error) {
     if (isAwsFault(error, 'ServerlessCacheSnapshotNotFoundFault')) return [];

@@ -48,6 +48,15 @@ describe('request ids', () => {
   });
 });
 
+it('logs, once, an AWS call that needed retries: its attempts and the errors retried', async () => {
+  await gateway.emulator.inject({ action: 'DescribeServerlessCaches', code: 'Throttling', status: 400 });
+  const { requestId } = await post('{ serverlessCaches { nodes { serverlessCacheName } } }');
+  const retried = linesOf(requestId).filter((line) => line.msg === 'AWS call succeeded after retries');
+  expect(retried).toEqual([expect.objectContaining({ operation: 'DescribeServerlessCaches', attempts: 2, retried: ['Throttling'] })]);
+  const text = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
+  expect(text).toMatch(/elasticache_upstream_call_attempts_bucket\{le="2",operation="DescribeServerlessCaches"\} [1-9]/);
+});
+
 describe('one line per operation', () => {
   it('names the operation, its type, duration, outcome, results and AWS calls, and never the variables', async () => {
     const name = `obs-secret-${++counter}`;
