@@ -496,3 +496,22 @@ export function loadDevIssuerConfig(env: Env = process.env): DevIssuerConfig {
   const v = parseVariables(env);
   return { port: v.DEV_ISSUER_PORT, audience: v.DEV_ISSUER_AUDIENCE };
 }
+
+/**
+ * Whether traces are on (README "Traces"). OpenTelemetry's SDK reads its own variables (endpoint,
+ * protocol, sampler, service name); only the decision to load it is made here, so that with traces
+ * off no OpenTelemetry SDK or instrumentation is required. On: `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, or `OTEL_TRACES_EXPORTER` names an exporter. Off:
+ * neither, `OTEL_TRACES_EXPORTER=none` (the SDK's reading: a list starting with `none`), or
+ * `OTEL_SDK_DISABLED=true`.
+ */
+export function tracingEnabled(env: Env = process.env): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'null');
+  if (exporters.length > 0) return exporters[0] !== 'none';
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  return set('OTEL_EXPORTER_OTLP_ENDPOINT') || set('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+}

@@ -7,6 +7,8 @@
  * the embedded emulator's loopback port, the metrics port, and the public port last. A problem is
  * one line on stderr naming the setting, and exit code 2; nothing is left listening.
  */
+// First: traces (when configured) patch `http`, `graphql` and the AWS SDK as they are required.
+import { tracing } from './observability/start-tracing';
 import { Authenticator } from './auth/authenticator';
 import { PolicyFileError } from './auth/policy-files';
 import { startBackend, type Backend } from './backend';
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
     closing
       .then(async (outcome) => {
         await backend.close();
+        // The last spans (this stop's requests among them) are exported before the process exits.
+        await tracing.shutdown();
         const graceMs = config.lifecycle.shutdownGraceMs;
         if (outcome.cutRequests > 0) {
           lifecycle.error({ ...outcome, graceMs }, `stopped when the grace ran out: ${outcome.cutRequests} running request(s) cut, their answers lost`);

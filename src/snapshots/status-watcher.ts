@@ -11,6 +11,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { SubscriptionConfig } from '../config';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import { inRootSpan } from '../observability/tracing';
 
 /** Statuses a snapshot passes through on its way to a final one; any other status is final. */
 const TRANSITIONAL_STATUSES = new Set(['creating', 'copying', 'exporting', 'restoring', 'deleting']);
@@ -113,7 +114,13 @@ export class SnapshotStatusWatcher {
 
   private async tick(key: string, poll: Poll): Promise<void> {
     try {
-      const snapshot = await this.describe(key);
+      // A span per poll, its own trace (it serves every watcher); the AWS call's span is its child.
+      const snapshot = await inRootSpan('snapshot-status.poll', async (span) => {
+        span.setAttribute('gateway.snapshot.watchers', poll.watchers.size);
+        const found = await this.describe(key);
+        span.setAttribute('gateway.snapshot.status', found?.Status ?? 'gone');
+        return found;
+      });
       if (!this.isActive(key, poll)) return;
       if (snapshot === null) {
         // Never seen: the name is wrong. Seen before: it was deleted, and the story is over.
