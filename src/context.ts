@@ -12,6 +12,7 @@ import type { ReadConfig } from './config';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
 import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
+import { currentTraceId } from './observability/tracing';
 import type { Logger } from './logger';
 import { SnapshotCreation } from './snapshots/creation';
 import { SnapshotLifecycle } from './snapshots/lifecycle';
@@ -66,7 +67,9 @@ export function createContextFactory({
   mayExportTo,
 }: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
-    const requestLogger = logger.child({ requestId, principal: { kind: principal.kind, id: principal.id } });
+    // With tracing on, every line of the request also names its trace (src/observability/tracing.ts).
+    const traceId = currentTraceId();
+    const requestLogger = logger.child({ requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
     const caller = principalKey(principal);
     const elasticache = shared.forRequest(upstreamConcurrency.gateFor(caller), requestLogger);
     const loaders = createLoaders(elasticache, reads);

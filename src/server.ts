@@ -96,7 +96,15 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
   const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
-  const snapshotStatus = new SnapshotStatusWatcher((name) => lookupServerlessCacheSnapshot(dataSource, name), config.subscriptions, logger);
+  const snapshotStatus = new SnapshotStatusWatcher(
+    (name) => {
+      metrics.recordPoll();
+      return lookupServerlessCacheSnapshot(dataSource, name);
+    },
+    config.subscriptions,
+    logger,
+  );
+  metrics.watchedSnapshots(() => snapshotStatus.activePolls);
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
   // Bucket names are matched like cache names: `*` wildcards, linear time.
   const exportBuckets = new CachePatterns(config.exports.s3Buckets);
@@ -108,7 +116,11 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     snapshotStatus,
     upstreamConcurrency,
     // A create holds its key through its own call and the describe that may reconcile it.
-    idempotentCreates: { records: idempotencyRecords, leaseMs: 2 * config.upstream.callDeadlineMs + 5_000 },
+    idempotentCreates: {
+      records: idempotencyRecords,
+      leaseMs: 2 * config.upstream.callDeadlineMs + 5_000,
+      onReplay: (mutation) => metrics.recordReplay(mutation),
+    },
     mayExportTo: (bucket) => exportBuckets.matches(bucket),
   });
   const schema = buildSchema();
@@ -240,7 +252,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   app.route({
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
-    onRequest: [refuseUnsupportedCharset, authenticationHook(authenticator, authLogger, clientAddress)],
+    onRequest: [refuseUnsupportedCharset, authenticationHook(authenticator, authLogger, clientAddress, (failure) => operations.authenticationRefused(failure, 'http'))],
     handler: graphqlRouteHandler(apollo, (request) => {
       // The authentication hook lets no request through without one.
       if (request.principal === null) throw new Error('GraphQL request without a principal');

@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -162,6 +162,7 @@ export function serveSubscriptions({
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
           socketLogger[error.logLevel]({ failure: error.failure, reason: error.reason, clientAddress: address }, 'WebSocket authentication refused');
+          operations.authenticationRefused(error.failure, 'websocket');
           if (error.failure === 'unavailable') ctx.extra.socket.close(TRY_AGAIN_LATER, 'Credentials cannot be checked right now');
           return false;
         }
@@ -224,6 +225,7 @@ export function serveSubscriptions({
         }
         const contextValue = contextFor({ requestId: randomUUID(), principal });
         const operation = getOperationAST(checked.document, payload.operationName);
+        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) operations.subscriptionStarted();
         runningOn(ctx.extra.socket).set(id, {
           context: contextValue,
           name: operation?.name?.value,

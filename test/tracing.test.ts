@@ -159,6 +159,8 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       expect(await response.json()).toEqual({ data: { serverlessCacheSnapshots: { nodes: [] } } });
 
       await receiver.waitFor((spans) => spans.some((s) => s.traceId === TRACE_ID && s.kind === 2 && s.name === 'POST /graphql'));
+      // The request's log lines carry its trace id.
+      expect(await started.line((l) => l.msg === 'graphql operation')).toMatchObject({ traceId: TRACE_ID, requestId: expect.any(String) });
       const trace = receiver.spans.filter((s) => s.traceId === TRACE_ID);
       const byId = new Map(trace.map((s) => [s.spanId, s]));
       const parentOf = (span: ExportedSpan) => (span.parentSpanId ? byId.get(span.parentSpanId) : undefined);

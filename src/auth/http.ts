@@ -30,13 +30,20 @@ export const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
 /** Seconds a client should wait before retrying when the issuer could not be reached. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function authenticationHook(authenticator: Authenticator, logger: Logger, clientAddress: ClientAddress): onRequestAsyncHookHandler {
+export function authenticationHook(
+  authenticator: Authenticator,
+  logger: Logger,
+  clientAddress: ClientAddress,
+  /** Told of each refusal, for the metrics. */
+  refused: (failure: string) => void = () => undefined,
+): onRequestAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), clientAddress(request.raw));
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       logger[error.logLevel]({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: clientAddress(request.raw) }, 'authentication refused');
+      refused(error.failure);
       const unavailable = error.failure === 'unavailable';
       const code = unavailable ? GatewayErrorCode.AUTHENTICATION_UNAVAILABLE : GatewayErrorCode.UNAUTHENTICATED;
       void reply.code(unavailable ? 503 : 401);

@@ -61,7 +61,8 @@ export class CacheRestore {
     // The record is read before the snapshots are looked up: a replay must not depend on them
     // still being there, and the fingerprint is the input's alone.
     const { answer, replayed } = await idempotently<Answer>({
-      ...(this.idempotency as { records: IdempotencyRecords<Answer>; leaseMs: number }),
+      ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<Answer> }),
+      mutation: 'restoreServerlessCacheFromSnapshot',
       key: JSON.stringify([this.keyOwner, 'restoreServerlessCacheFromSnapshot', key]),
       fingerprint: fingerprint([
         input.serverlessCacheName.toLowerCase(),

@@ -13,6 +13,10 @@ export interface IdempotentRun<Answer> {
   key: string;
   /** The input, as the operation compares inputs. */
   fingerprint: string;
+  /** The mutation, for the count of replays. */
+  mutation: string;
+  /** Told of each answer given again from the record. */
+  onReplay?: (mutation: string) => void;
   /**
    * Runs the call. `since` is when the action began (epoch ms); `earlierCallUnsettled` says an
    * earlier call with the key ended without an answer (its AWS request may have done the work).
@@ -20,7 +24,7 @@ export interface IdempotentRun<Answer> {
   run: (since: number, earlierCallUnsettled: boolean) => Promise<Answer>;
 }
 
-export async function idempotently<Answer>({ records, leaseMs, key, fingerprint, run }: IdempotentRun<Answer>): Promise<{ answer: Answer; replayed: boolean }> {
+export async function idempotently<Answer>({ records, leaseMs, key, fingerprint, mutation, onReplay, run }: IdempotentRun<Answer>): Promise<{ answer: Answer; replayed: boolean }> {
   for (;;) {
     const now = Date.now();
     const claim = await records.claim(key, fingerprint, now, leaseMs);
@@ -28,6 +32,7 @@ export async function idempotently<Answer>({ records, leaseMs, key, fingerprint,
       case 'mismatch':
         throw new GatewayError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED);
       case 'answered':
+        onReplay?.(mutation);
         return { answer: claim.answer, replayed: true };
       case 'in-flight':
         await claim.settled;

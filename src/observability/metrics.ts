@@ -2,7 +2,7 @@
  * The gateway's Prometheus metrics, in a registry of its own (not prom-client's global one), so
  * several gateways in one process (tests, benchmarks) keep separate counts.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type UpstreamOutcome = 'success' | 'fault' | 'error';
 
@@ -56,6 +56,32 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly activeSubscriptions = new Gauge({
+    name: 'graphql_active_subscriptions',
+    help: 'Subscriptions running now, over all WebSockets.',
+    registers: [this.registry],
+  });
+
+  private readonly polls = new Counter({
+    name: 'snapshot_status_polls_total',
+    help: 'Polls of watched snapshots (one per snapshot and interval, whatever the number of watchers).',
+    registers: [this.registry],
+  });
+
+  private readonly refusals = new Counter({
+    name: 'gateway_authentication_refusals_total',
+    help: 'Requests and WebSockets refused by authentication, by failure (missing, invalid, expired, unavailable…) and transport.',
+    labelNames: ['failure', 'transport'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly replays = new Counter({
+    name: 'graphql_idempotent_replays_total',
+    help: "Mutations answered from an idempotency key's record instead of calling AWS again, by mutation.",
+    labelNames: ['mutation'] as const,
+    registers: [this.registry],
+  });
+
   /** Operation names are the client's choice: the first ones seen keep their label, the rest share one. */
   private readonly operationNames = new Set<string>();
 
@@ -90,6 +116,38 @@ export class GatewayMetrics {
     this.operationDuration.observe(labels, operation.seconds);
     for (const { field, typename } of operation.results) this.results.inc({ field, typename });
     for (const code of operation.errorCodes) this.errors.inc({ code });
+  }
+
+  subscriptionStarted(): void {
+    this.activeSubscriptions.inc();
+  }
+
+  subscriptionEnded(): void {
+    this.activeSubscriptions.dec();
+  }
+
+  recordPoll(): void {
+    this.polls.inc();
+  }
+
+  recordAuthenticationRefusal(failure: string, transport: 'http' | 'websocket'): void {
+    this.refusals.inc({ failure, transport });
+  }
+
+  recordReplay(mutation: string): void {
+    this.replays.inc({ mutation });
+  }
+
+  /** Reports `count()` as `snapshot_status_watched` whenever metrics are read. */
+  watchedSnapshots(count: () => number): void {
+    new Gauge({
+      name: 'snapshot_status_watched',
+      help: 'Snapshots whose status is being polled for subscribers now.',
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
   }
 
   private operationNameLabel(name: string | undefined): string {

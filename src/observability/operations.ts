@@ -36,6 +36,15 @@ export function errorCodeOf(formatted: GraphQLFormattedError): string {
 export class OperationObserver {
   constructor(private readonly metrics: GatewayMetrics) {}
 
+  /** A request or a WebSocket refused by authentication. */
+  authenticationRefused(failure: string, transport: 'http' | 'websocket'): void {
+    this.metrics.recordAuthenticationRefusal(failure, transport);
+  }
+
+  subscriptionStarted(): void {
+    this.metrics.subscriptionStarted();
+  }
+
   /** Logs the errors the mask hides (the client sees a generic one), with the request's id. */
   logUnexpected(logger: Logger, errors: readonly GraphQLError[]): void {
     for (const error of errors) {
@@ -47,6 +56,7 @@ export class OperationObserver {
   finish(logger: Logger, facts: OperationFacts): void {
     const seconds = Number(process.hrtime.bigint() - facts.startedAt) / 1e9;
     const outcome = facts.errorCodes.length === 0 ? 'success' : 'error';
+    if (facts.type === 'subscription' && facts.transport === 'websocket') this.metrics.subscriptionEnded();
     this.metrics.recordOperation({ name: facts.name, type: facts.type, outcome, seconds, results: facts.results, errorCodes: facts.errorCodes });
     logger.info(
       {

@@ -84,7 +84,8 @@ export class SnapshotLifecycle {
       // The record is read before the source is looked up: a replay must not depend on the source
       // still being there.
       const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>({
-        ...(this.idempotency as { records: IdempotencyRecords<Answer<CopySnapshotResult>>; leaseMs: number }),
+        ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<Answer<CopySnapshotResult>> }),
+        mutation: 'copyServerlessCacheSnapshot',
         key: JSON.stringify([this.keyOwner, 'copyServerlessCacheSnapshot', key]),
         fingerprint: fingerprint([
           input.sourceServerlessCacheSnapshotName.toLowerCase(),

@@ -46,6 +46,8 @@ export interface IdempotentCreates {
   records: IdempotencyRecords<StoredAnswer>;
   /** Longest a create may hold its key: the call deadline for the create and for its reconciling describe. */
   leaseMs: number;
+  /** Told of each answer given again from a record (for the metrics). */
+  onReplay?: (mutation: string) => void;
 }
 
 export class SnapshotService {
@@ -82,7 +84,8 @@ export class SnapshotService {
 
   private async createIdempotently(input: CreateServerlessCacheSnapshotInput, key: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
     const { answer, replayed } = await idempotently<CreateSnapshotAnswer>({
-      ...(this.idempotency as { records: IdempotencyRecords<CreateSnapshotAnswer>; leaseMs: number }),
+      ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<CreateSnapshotAnswer> }),
+      mutation: 'createServerlessCacheSnapshot',
       key,
       fingerprint: createRequestFingerprint(input),
       run: (since, earlierCallUnsettled) => this.createOnce(input, { since, earlierCallUnsettled }),

@@ -9,6 +9,7 @@ import { GatewayError, GatewayErrorCode } from '../../src/errors';
 import { createLogger } from '../../src/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { OperationObserver } from '../../src/observability/operations';
+import { writeApiKeys } from '../support/auth';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { connect, subscribe } from '../support/subscriptions';
 
@@ -99,6 +100,40 @@ describe('metrics', () => {
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} [1-9]/);
     expect(text).toMatch(/elasticache_upstream_calls_total\{operation="CreateServerlessCacheSnapshot",outcome="fault"\} [1-9]/);
     expect(text).toMatch(/elasticache_upstream_call_duration_seconds_bucket\{le="[^"]+",operation="CreateServerlessCacheSnapshot"\}/);
+  });
+
+  it('counts subscriptions, watched snapshots and polls, authentication refusals and idempotent replays', async () => {
+    const name = `obs-${++counter}`;
+    const input = { serverlessCacheSnapshotName: name, serverlessCacheName: 'demo-valkey', idempotencyKey: `obs-key-${counter}` };
+    await post(CREATE, { input });
+    await post(CREATE, { input });
+    const client = connect(gateway.url);
+    try {
+      const watched = subscribe(client, 'subscription ($name: String!) { serverlessCacheSnapshotStatusChanged(name: $name) { status } }', { name });
+      await watched.received(1);
+      const during = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
+      expect(during).toMatch(/^graphql_active_subscriptions [1-9]/m);
+      expect(during).toMatch(/^snapshot_status_watched [1-9]/m);
+      await watched.done;
+    } finally {
+      await client.dispose();
+    }
+    const after = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
+    expect(after).toMatch(/^graphql_active_subscriptions 0/m);
+    expect(after).toMatch(/^snapshot_status_polls_total [1-9]/m);
+    expect(after).toMatch(/graphql_idempotent_replays_total\{mutation="createServerlessCacheSnapshot"\} [1-9]/);
+  });
+
+  it('counts authentication refusals, by failure and door', async () => {
+    const { file } = writeApiKeys([{ id: 'svc', scopes: ['snapshots:read'], caches: ['*'] }]);
+    const guarded = await startTestGateway({ env: { AUTH_API_KEYS_FILE: file } });
+    try {
+      expect((await guarded.graphql('{ __typename }', undefined, { 'x-api-key': 'not-a-key' })).status).toBe(401);
+      const text = await (await fetch(`${guarded.gateway.metricsUrl}/metrics`)).text();
+      expect(text).toMatch(/gateway_authentication_refusals_total\{failure="\w+",transport="http"\} 1/);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('keeps the operation-name label bounded: past 100 names, the rest are `other`', () => {
