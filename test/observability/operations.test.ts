@@ -4,6 +4,8 @@
  * either door, and the per-operation metrics the README lists. End to end through HTTP and
  * WebSocket to the running gateway.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { GatewayError, GatewayErrorCode } from '../../src/errors';
 import { createLogger } from '../../src/logger';
@@ -90,6 +92,15 @@ describe('one line per operation', () => {
 });
 
 describe('metrics', () => {
+  it('exports every metric the README lists', async () => {
+    const readme = readFileSync(resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Logs and metrics'), readme.indexOf('## Traces'));
+    const listed = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThanOrEqual(12);
+    const text = await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text();
+    expect(listed.filter((name) => !text.includes(`# TYPE ${name} `))).toEqual([]);
+  });
+
   it('exports every per-operation metric the README lists, with its labels', async () => {
     await post(CREATE, { input: { serverlessCacheSnapshotName: `obs-${++counter}`, serverlessCacheName: 'no-such-cache' } });
     await post('query Broken { serverlessCacheSnapshots(first: 0) { nodes { arn } } }');
