@@ -58,6 +58,8 @@ export class OperationObserver {
     const outcome = facts.errorCodes.length === 0 ? 'success' : 'error';
     if (facts.type === 'subscription' && facts.transport === 'websocket') this.metrics.subscriptionEnded();
     this.metrics.recordOperation({ name: facts.name, type: facts.type, outcome, seconds, results: facts.results, errorCodes: facts.errorCodes });
+    // Built only when written: at LOG_LEVEL=warn an operation costs no log object.
+    if (!logger.isLevelEnabled('info')) return;
     logger.info(
       {
         operation: { name: facts.name ?? null, type: facts.type ?? null, transport: facts.transport },
