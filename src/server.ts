@@ -141,7 +141,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   const app = Fastify({
     loggerInstance: httpLogger,
     // One debug line per request (below) instead of Fastify's two info lines: cheaper under load.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify's own lines name the request id as every other line does.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: config.graphql.bodyLimitBytes,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     // The drain below answers requests that arrive on open connections while the gateway stops
@@ -248,6 +249,12 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
       maxAge: 600,
     });
   }
+  // Request logging is off (one debug line below): a request that fails outside GraphQL (a hook
+  // that throws) must still leave a line with its request id.
+  app.addHook('onError', (request, reply, error, done) => {
+    if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    done();
+  });
   app.decorateRequest('principal', null);
   app.route({
     method: ['GET', 'POST'],

@@ -56,6 +56,8 @@ interface RunningOperation {
   type: 'query' | 'mutation' | 'subscription' | undefined;
   startedAt: bigint;
   errorCodes: string[];
+  /** Counted in the active-subscriptions gauge (it was admitted as a subscription). */
+  countedAsSubscription?: boolean;
 }
 
 export interface SubscriptionServer {
@@ -100,20 +102,18 @@ export function serveSubscriptions({
   contextFor,
   operations,
 }: SubscriptionServerOptions): SubscriptionServer {
-  /** Operations running on each socket, by operation id. */
-  const running = new WeakMap<object, Map<string, RunningOperation>>();
-  const runningOn = (socket: object) => {
-    let byId = running.get(socket);
-    if (byId === undefined) running.set(socket, (byId = new Map<string, RunningOperation>()));
-    return byId;
-  };
-  /** The operation's log line and metrics, once it has ended (completed, failed, or its socket closed). */
-  const finish = (socket: object, id: string) => {
-    const byId = runningOn(socket);
-    const operation = byId.get(id);
+  /**
+   * Operations running, by their subscribe message (graphql-ws hands the same payload object to
+   * every hook of one operation; an id can be reused once its operation has ended).
+   */
+  const running = new WeakMap<object, RunningOperation>();
+  /** The operation's log line and metrics, once it has ended (completed, failed, refused, or its socket closed). */
+  const finish = (payload: object) => {
+    const operation = running.get(payload);
     if (operation === undefined) return;
-    byId.delete(id);
+    running.delete(payload);
     const { context } = operation;
+    if (operation.countedAsSubscription === true) operations.subscriptionEnded();
     operations.finish(context.logger, {
       name: operation.name,
       type: operation.type,
@@ -126,8 +126,8 @@ export function serveSubscriptions({
     });
   };
   /** Notes the errors an operation's answer carries, logging those the mask hides. */
-  const sawErrors = (socket: object, id: string, errors: readonly GraphQLError[]) => {
-    const operation = runningOn(socket).get(id);
+  const sawErrors = (payload: object, errors: readonly GraphQLError[]) => {
+    const operation = running.get(payload);
     if (operation === undefined) return;
     operations.logUnexpected(operation.context.logger, errors);
     for (const formatted of mask(errors)) operation.errorCodes.push(errorCodeOf(formatted));
@@ -202,7 +202,15 @@ export function serveSubscriptions({
         }
         return true;
       },
-      onSubscribe: async (ctx, id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        const { principal } = ctx.extra;
+        // onConnect sets it before connection_ack, and graphql-ws refuses operations before that.
+        if (principal === undefined) throw new Error('operation on a socket without a principal');
+        // Recorded from the start, so an operation refused below gets its line and its count too
+        // (graphql-ws reports the refusal through onError).
+        const contextValue = contextFor({ requestId: randomUUID(), principal });
+        const record: RunningOperation = { context: contextValue, name: undefined, type: undefined, startedAt: process.hrtime.bigint(), errorCodes: [] };
+        running.set(payload, record);
         // graphql-ws lists every running operation, this one included.
         if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerConnection) {
           return [
@@ -214,25 +222,19 @@ export function serveSubscriptions({
         }
         const checked = check(payload);
         if ('errors' in checked) return checked.errors;
-        const { principal } = ctx.extra;
-        // onConnect sets it before connection_ack, and graphql-ws refuses operations before that.
-        if (principal === undefined) throw new Error('operation on a socket without a principal');
+        const operation = getOperationAST(checked.document, payload.operationName);
+        record.name = operation?.name?.value;
+        record.type = operation?.operation;
         try {
           await admission.admit({ document: checked.document, operationName: payload.operationName, variables: payload.variables, principal });
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const contextValue = contextFor({ requestId: randomUUID(), principal });
-        const operation = getOperationAST(checked.document, payload.operationName);
-        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) operations.subscriptionStarted();
-        runningOn(ctx.extra.socket).set(id, {
-          context: contextValue,
-          name: operation?.name?.value,
-          type: operation?.operation,
-          startedAt: process.hrtime.bigint(),
-          errorCodes: [],
-        });
+        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+          operations.subscriptionStarted();
+          record.countedAsSubscription = true;
+        }
         return {
           schema,
           document: checked.document,
@@ -241,17 +243,17 @@ export function serveSubscriptions({
           contextValue,
         };
       },
-      onError: (ctx, id, _payload, errors) => {
-        sawErrors(ctx.extra.socket, id, errors);
-        finish(ctx.extra.socket, id);
+      onError: (_ctx, _id, payload, errors) => {
+        sawErrors(payload, errors);
+        finish(payload);
         return mask(errors);
       },
-      onNext: (ctx, id, _payload, _args, result) => {
+      onNext: (_ctx, _id, payload, _args, result) => {
         if (!result.errors) return undefined;
-        sawErrors(ctx.extra.socket, id, result.errors);
+        sawErrors(payload, result.errors);
         return { ...result, errors: mask(result.errors) };
       },
-      onComplete: (ctx, id) => finish(ctx.extra.socket, id),
+      onComplete: (_ctx, _id, payload) => finish(payload),
     },
     webSockets,
   );

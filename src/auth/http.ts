@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { AuthenticationError, type AuthenticationFailure, type Authenticator } from './authenticator';
 import { credentialsFromRawHeaders } from './credentials';
 import type { Principal } from './principal';
+import { currentTraceId } from '../observability/tracing';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,7 +43,11 @@ export function authenticationHook(
       request.principal = await authenticator.authenticate(credentialsFromRawHeaders(request.raw.rawHeaders), clientAddress(request.raw));
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      logger[error.logLevel]({ requestId: request.id, failure: error.failure, reason: error.reason, clientAddress: clientAddress(request.raw) }, 'authentication refused');
+      const traceId = currentTraceId();
+      logger[error.logLevel](
+        { requestId: request.id, ...(traceId === undefined ? {} : { traceId }), failure: error.failure, reason: error.reason, clientAddress: clientAddress(request.raw) },
+        'authentication refused',
+      );
       refused(error.failure);
       const unavailable = error.failure === 'unavailable';
       const code = unavailable ? GatewayErrorCode.AUTHENTICATION_UNAVAILABLE : GatewayErrorCode.UNAUTHENTICATED;

@@ -45,6 +45,10 @@ export class OperationObserver {
     this.metrics.subscriptionStarted();
   }
 
+  subscriptionEnded(): void {
+    this.metrics.subscriptionEnded();
+  }
+
   /** Logs the errors the mask hides (the client sees a generic one), with the request's id. */
   logUnexpected(logger: Logger, errors: readonly GraphQLError[]): void {
     for (const error of errors) {
@@ -56,7 +60,6 @@ export class OperationObserver {
   finish(logger: Logger, facts: OperationFacts): void {
     const seconds = Number(process.hrtime.bigint() - facts.startedAt) / 1e9;
     const outcome = facts.errorCodes.length === 0 ? 'success' : 'error';
-    if (facts.type === 'subscription' && facts.transport === 'websocket') this.metrics.subscriptionEnded();
     this.metrics.recordOperation({ name: facts.name, type: facts.type, outcome, seconds, results: facts.results, errorCodes: facts.errorCodes });
     // Built only when written: at LOG_LEVEL=warn an operation costs no log object.
     if (!logger.isLevelEnabled('info')) return;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GraphQLError } from 'graphql';
+import WebSocket from 'ws';
 import { GatewayError, GatewayErrorCode } from '../../src/errors';
 import { createLogger } from '../../src/logger';
 import { GatewayMetrics } from '../../src/observability/metrics';
@@ -88,6 +89,52 @@ describe('one line per operation', () => {
     }
     const line = gateway.logs.find((l) => l.msg === 'graphql operation' && (l.operation as { name?: string }).name === 'Follow');
     expect(line).toMatchObject({ operation: { type: 'subscription', transport: 'websocket' }, outcome: 'success', requestId: expect.any(String) });
+  });
+});
+
+describe('the WebSocket door', () => {
+  /** A raw graphql-ws conversation, so a test can reuse an operation id as a client may. */
+  async function rawSocket() {
+    const socket = new WebSocket(`${gateway.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: { type: string; id?: string }[] = [];
+    socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as { type: string; id?: string }));
+    await new Promise((ready) => socket.once('open', ready));
+    const send = (message: object) => socket.send(JSON.stringify(message));
+    const seen = async (predicate: (m: { type: string; id?: string }) => boolean) => {
+      for (let i = 0; i < 200 && !messages.some(predicate); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(messages.some(predicate)).toBe(true);
+    };
+    send({ type: 'connection_init' });
+    await seen((m) => m.type === 'connection_ack');
+    return { socket, send, seen, messages };
+  }
+
+  const gauge = async () => Number(/^graphql_active_subscriptions (\d+)/m.exec(await (await fetch(`${gateway.gateway.metricsUrl}/metrics`)).text())?.[1]);
+
+  it('an operation id used again after its operation ended is a new operation: the gauge comes back to 0', async () => {
+    const name = `obs-${++counter}`;
+    await post(CREATE, { input: { serverlessCacheSnapshotName: name, serverlessCacheName: 'demo-valkey' } });
+    const { socket, send, seen } = await rawSocket();
+    const watch = { query: 'subscription Reused($name: String!) { serverlessCacheSnapshotStatusChanged(name: $name) { status } }', variables: { name } };
+    send({ id: 'c', type: 'subscribe', payload: watch });
+    await seen((m) => m.type === 'next' && m.id === 'c');
+    send({ id: 'c', type: 'complete' });
+    send({ id: 'c', type: 'subscribe', payload: watch });
+    await new Promise((r) => setTimeout(r, 50));
+    send({ id: 'c', type: 'complete' });
+    socket.close();
+    for (let i = 0; i < 100 && (await gauge()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await gauge()).toBe(0);
+    expect(gateway.logs.filter((l) => l.msg === 'graphql operation' && (l.operation as { name?: string }).name === 'Reused')).toHaveLength(2);
+  });
+
+  it('an operation refused before it runs still gets its line and its error count', async () => {
+    const { socket, send, seen } = await rawSocket();
+    send({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { nope' } });
+    await seen((m) => m.type === 'error' && m.id === 'bad');
+    socket.close();
+    const line = gateway.logs.find((l) => l.msg === 'graphql operation' && (l.errorCodes as string[] | undefined)?.includes('GRAPHQL_PARSE_FAILED'));
+    expect(line).toMatchObject({ operation: { transport: 'websocket' }, outcome: 'error', requestId: expect.any(String) });
   });
 });
 
