@@ -5,12 +5,12 @@
  * documents for the operation, or an `UpstreamError` with a stable code for anything else. It knows
  * nothing of GraphQL: what each operation's input and output mean lives in src/operations/.
  */
-import type { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import type { ElastiCacheClient, ElastiCacheClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
-import type { MiddlewareStack } from '@smithy/types';
+import type { Command } from '@smithy/types';
 import { recordFailedAttempts, type AttemptFate, type FailedAttempts } from './attempts';
 import { AwsFault, documentedFaults, wireCode, type ElastiCacheOperation } from './aws-fault';
 import { classifyUpstreamError } from './upstream-errors';
@@ -65,8 +65,14 @@ export interface DataSourceOptions {
   metrics: GatewayMetrics;
 }
 
-/** How a call is sent: the client and the signal that ends it at its deadline. */
-export type Send<T> = (client: ElastiCacheClient, abortSignal: AbortSignal) => Promise<T>;
+/** An ElastiCache command (`new DescribeServerlessCachesCommand(…)`) whose output is `O`. */
+export type ElastiCacheCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = Command<
+  ServiceInputTypes,
+  I,
+  ServiceOutputTypes,
+  O,
+  ElastiCacheClientResolvedConfig
+>;
 
 const COMPONENT = { component: 'elasticache' } as const;
 
@@ -98,15 +104,11 @@ export class ElastiCacheDataSource {
   }
 
   /**
-   * Sends `command` (through `send`, which calls the client with it). Every failed attempt is
-   * recorded: a call that needed retries logs them, and the fault or error a call ends with carries
-   * their fates, so a caller can tell whether AWS may have acted.
+   * Sends `command`. Every failed attempt is recorded: a call that needed retries logs them, and
+   * the fault or error a call ends with carries their fates, so a caller can tell whether AWS may
+   * have acted.
    */
-  async send<T, I extends object, O extends object>(
-    operation: ElastiCacheOperation,
-    command: { middlewareStack: MiddlewareStack<I, O> },
-    send: Send<T>,
-  ): Promise<T> {
+  async send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: ElastiCacheOperation, command: ElastiCacheCommand<I, O>): Promise<O> {
     const failed: FailedAttempts = { fates: [], errors: [] };
     recordFailedAttempts(command, failed);
     const attempts = failed.fates;
@@ -128,7 +130,7 @@ export class ElastiCacheDataSource {
     }
     this.callsSent++;
     try {
-      const output = await send(this.client, deadline.signal);
+      const output = await this.client.send(command, { abortSignal: deadline.signal });
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds(), failed.fates.length + 1);
       if (failed.fates.length > 0) {
         this.logger.info({ ...COMPONENT, operation, attempts: failed.fates.length + 1, retried: failed.errors }, 'AWS call succeeded after retries');

@@ -47,7 +47,6 @@ export async function copyServerlessCacheSnapshot(
     aws,
     'CopyServerlessCacheSnapshot',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     COPY_SERVERLESS_CACHE_SNAPSHOT_FAULTS,
     subjects(input, sourceCache),
   );

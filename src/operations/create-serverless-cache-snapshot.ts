@@ -55,7 +55,7 @@ export async function createServerlessCacheSnapshot(
     Tags: tags.length > 0 ? tags.map((t) => ({ Key: t.key, Value: t.value ?? undefined })) : undefined,
   });
   try {
-    const output = await aws.send('CreateServerlessCacheSnapshot', command, (client, abortSignal) => client.send(command, { abortSignal }));
+    const output = await aws.send('CreateServerlessCacheSnapshot', command);
     return {
       serverlessCacheSnapshot: aws.required(output.ServerlessCacheSnapshot, 'CreateServerlessCacheSnapshot'),
       awsRequestId: output.$metadata.requestId,

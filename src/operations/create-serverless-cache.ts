@@ -61,7 +61,6 @@ export async function createServerlessCache(
     aws,
     'CreateServerlessCache',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     CREATE_SERVERLESS_CACHE_FAULTS,
     { serverlessCacheName: input.serverlessCacheName, requestedTagCount: tags.length || undefined },
   );

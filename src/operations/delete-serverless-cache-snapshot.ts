@@ -22,7 +22,6 @@ export async function deleteServerlessCacheSnapshot(
     aws,
     'DeleteServerlessCacheSnapshot',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     DELETE_SERVERLESS_CACHE_SNAPSHOT_FAULTS,
     { serverlessCacheSnapshotName },
   );

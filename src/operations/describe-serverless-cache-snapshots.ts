@@ -16,7 +16,7 @@ export interface SnapshotFilter {
 export async function lookupServerlessCacheSnapshot(aws: ElastiCacheDataSource, name: string): Promise<ServerlessCacheSnapshot | null> {
   const command = new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name });
   try {
-    const output = await aws.send('DescribeServerlessCacheSnapshots', command, (client, abortSignal) => client.send(command, { abortSignal }));
+    const output = await aws.send('DescribeServerlessCacheSnapshots', command);
     return output.ServerlessCacheSnapshots?.[0] ?? null;
   } catch (error) {
     if (isAwsFault(error, 'ServerlessCacheSnapshotNotFoundFault', 'InvalidParameterValueException')) return null;
@@ -37,6 +37,6 @@ export async function describeServerlessCacheSnapshots(
     NextToken: page.nextToken,
     MaxResults: page.maxResults,
   });
-  const output = await aws.send('DescribeServerlessCacheSnapshots', command, (client, abortSignal) => client.send(command, { abortSignal }));
+  const output = await aws.send('DescribeServerlessCacheSnapshots', command);
   return { items: output.ServerlessCacheSnapshots ?? [], nextToken: output.NextToken || undefined };
 }

@@ -10,7 +10,7 @@ import type { ElastiCacheDataSource, Page, PageRequest } from '../elasticache/da
 export async function lookupServerlessCache(aws: ElastiCacheDataSource, name: string): Promise<ServerlessCache | null> {
   const command = new DescribeServerlessCachesCommand({ ServerlessCacheName: name });
   try {
-    const output = await aws.send('DescribeServerlessCaches', command, (client, abortSignal) => client.send(command, { abortSignal }));
+    const output = await aws.send('DescribeServerlessCaches', command);
     return output.ServerlessCaches?.[0] ?? null;
   } catch (error) {
     if (isAwsFault(error, 'ServerlessCacheNotFoundFault', 'InvalidParameterValueException')) return null;
@@ -22,6 +22,6 @@ export async function lookupServerlessCache(aws: ElastiCacheDataSource, name: st
 /** A page of the account's serverless caches. Throws `AwsFault` for what AWS refuses (a bad token). */
 export async function describeServerlessCaches(aws: ElastiCacheDataSource, page: PageRequest): Promise<Page<ServerlessCache>> {
   const command = new DescribeServerlessCachesCommand({ NextToken: page.nextToken, MaxResults: page.maxResults });
-  const output = await aws.send('DescribeServerlessCaches', command, (client, abortSignal) => client.send(command, { abortSignal }));
+  const output = await aws.send('DescribeServerlessCaches', command);
   return { items: output.ServerlessCaches ?? [], nextToken: output.NextToken || undefined };
 }

@@ -26,7 +26,6 @@ export async function exportServerlessCacheSnapshot(
     aws,
     'ExportServerlessCacheSnapshot',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     EXPORT_SERVERLESS_CACHE_SNAPSHOT_FAULTS,
     { serverlessCacheSnapshotName: input.serverlessCacheSnapshotName },
   );

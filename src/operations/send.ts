@@ -3,10 +3,10 @@
  * and turn a documented fault into the union member its result holds (anything else it documents
  * is unexpected here, and says so in the log).
  */
-import type { MiddlewareStack } from '@smithy/types';
+import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-elasticache';
 import type { AttemptFate } from '../elasticache/attempts';
 import { AwsFault, type ElastiCacheOperation } from '../elasticache/aws-fault';
-import type { ElastiCacheDataSource, Send } from '../elasticache/data-source';
+import type { ElastiCacheCommand, ElastiCacheDataSource } from '../elasticache/data-source';
 import { buildFault, faultMember, type FaultName, type FaultOf, type FaultSubject } from './faults';
 import type { RuleViolation } from '../aws/rules';
 
@@ -15,16 +15,15 @@ export type MutationOutcome<T, N extends FaultName> =
   /** A documented fault, and what became of the attempts before the one it answered. */
   | { fault: FaultOf<N>; attempts: readonly AttemptFate[] };
 
-export async function sendForMember<T, N extends FaultName, I extends object, O extends object>(
+export async function sendForMember<I extends ServiceInputTypes, O extends ServiceOutputTypes, N extends FaultName>(
   aws: ElastiCacheDataSource,
   operation: ElastiCacheOperation,
-  command: { middlewareStack: MiddlewareStack<I, O> },
-  send: Send<T>,
+  command: ElastiCacheCommand<I, O>,
   members: readonly N[],
   subject: FaultSubject,
-): Promise<MutationOutcome<T, N>> {
+): Promise<MutationOutcome<O, N>> {
   try {
-    return { output: await aws.send(operation, command, send) };
+    return { output: await aws.send(operation, command) };
   } catch (error) {
     if (!(error instanceof AwsFault)) throw error;
     const fault = faultMember(error, members, subject);

@@ -77,7 +77,6 @@ export async function addTagsToSnapshot(
     aws,
     'AddTagsToResource',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     ADD_TAGS_TO_RESOURCE_FAULTS,
     { serverlessCacheSnapshotName: snapshot.serverlessCacheSnapshotName, resourceName: snapshot.arn, requestedTagCount: tags.length },
   );
@@ -94,7 +93,6 @@ export async function removeTagsFromSnapshot(
     aws,
     'RemoveTagsFromResource',
     command,
-    (client, abortSignal) => client.send(command, { abortSignal }),
     REMOVE_TAGS_FROM_RESOURCE_FAULTS,
     { serverlessCacheSnapshotName: snapshot.serverlessCacheSnapshotName, resourceName: snapshot.arn },
   );
@@ -105,7 +103,7 @@ export async function removeTagsFromSnapshot(
 export async function listSnapshotTags(aws: ElastiCacheDataSource, arn: string): Promise<Tag[]> {
   const command = new ListTagsForResourceCommand({ ResourceName: arn });
   try {
-    const output = await aws.send('ListTagsForResource', command, (client, abortSignal) => client.send(command, { abortSignal }));
+    const output = await aws.send('ListTagsForResource', command);
     return tagsOf(output.TagList);
   } catch (error) {
     if (isAwsFault(error, 'ServerlessCacheSnapshotNotFoundFault')) return [];
