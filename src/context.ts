@@ -16,7 +16,7 @@ import { currentTraceId } from './observability/tracing';
 import type { Logger } from './logger';
 import { SnapshotCreation } from './snapshots/creation';
 import { SnapshotLifecycle } from './snapshots/lifecycle';
-import { SnapshotService, type IdempotentCreates } from './snapshots/service';
+import { SnapshotService, type IdempotentMutations } from './snapshots/service';
 import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
 export interface GatewayContext {
@@ -50,7 +50,7 @@ export interface ContextDependencies {
   reads: ReadConfig;
   snapshotStatus: SnapshotStatusWatcher;
   upstreamConcurrency: UpstreamConcurrency;
-  idempotentCreates: IdempotentCreates;
+  idempotentMutations: IdempotentMutations;
   /** Whether snapshots may be exported to this S3 bucket (EXPORT_S3_BUCKETS). */
   mayExportTo: (bucket: string) => boolean;
 }
@@ -63,7 +63,7 @@ export function createContextFactory({
   reads,
   snapshotStatus,
   upstreamConcurrency,
-  idempotentCreates,
+  idempotentMutations,
   mayExportTo,
 }: ContextDependencies): ContextFactory {
   return ({ requestId, principal }) => {
@@ -84,16 +84,16 @@ export function createContextFactory({
       snapshots: new SnapshotService(
         elasticache,
         new SnapshotCreation(elasticache, requestLogger),
-        idempotentCreates,
+        idempotentMutations,
         loaders,
         authorization,
         snapshotStatus,
         requestLogger,
         caller,
       ),
-      lifecycle: new SnapshotLifecycle(elasticache, loaders, authorization, idempotentCreates, mayExportTo, requestLogger, caller),
+      lifecycle: new SnapshotLifecycle(elasticache, loaders, authorization, idempotentMutations, mayExportTo, requestLogger, caller),
       caches: new CacheService(elasticache, loaders, authorization),
-      restores: new CacheRestore(elasticache, loaders, authorization, idempotentCreates, requestLogger, caller),
+      restores: new CacheRestore(elasticache, loaders, authorization, idempotentMutations, requestLogger, caller),
     };
   };
 }

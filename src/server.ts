@@ -116,7 +116,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     snapshotStatus,
     upstreamConcurrency,
     // A create holds its key through its own call and the describe that may reconcile it.
-    idempotentCreates: {
+    idempotentMutations: {
       records: idempotencyRecords,
       leaseMs: 2 * config.upstream.callDeadlineMs + 5_000,
       onReplay: (mutation) => metrics.recordReplay(mutation),

@@ -20,7 +20,7 @@ import { settleLostAnswers } from '../operations/lost-answers';
 import { buildFault } from '../operations/faults';
 import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from '../snapshots/creation';
 import { checkIdempotencyKey } from '../snapshots/lifecycle';
-import type { IdempotentCreates } from '../snapshots/service';
+import type { IdempotentMutations } from '../snapshots/service';
 
 export type RestoreResult = { __typename: 'RestoreServerlessCacheFromSnapshotSuccess'; serverlessCache: ServerlessCache } | CreateServerlessCacheFault;
 
@@ -35,7 +35,7 @@ export class CacheRestore {
     private readonly elasticache: ElastiCacheDataSource,
     private readonly loaders: Loaders,
     private readonly authorization: Authorization,
-    private readonly idempotency: IdempotentCreates,
+    private readonly idempotency: IdempotentMutations,
     private readonly logger: Logger,
     private readonly keyOwner: string,
   ) {}
@@ -61,7 +61,7 @@ export class CacheRestore {
     // The record is read before the snapshots are looked up: a replay must not depend on them
     // still being there, and the fingerprint is the input's alone.
     const { answer, replayed } = await idempotently<Answer>({
-      ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<Answer> }),
+      ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<Answer> }),
       mutation: 'restoreServerlessCacheFromSnapshot',
       key: JSON.stringify([this.keyOwner, 'restoreServerlessCacheFromSnapshot', key]),
       fingerprint: fingerprint([

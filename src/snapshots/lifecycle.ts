@@ -40,7 +40,7 @@ import {
   type UntagSnapshotFault,
 } from '../operations/tagging';
 import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from './creation';
-import type { IdempotentCreates } from './service';
+import type { IdempotentMutations } from './service';
 
 type Success<N extends string, T> = T & { __typename: N };
 type NotFound = FaultOf<'ServerlessCacheSnapshotNotFoundFault'>;
@@ -65,7 +65,7 @@ export class SnapshotLifecycle {
     private readonly elasticache: ElastiCacheDataSource,
     private readonly loaders: Loaders,
     private readonly authorization: Authorization,
-    private readonly idempotency: IdempotentCreates,
+    private readonly idempotency: IdempotentMutations,
     /** Buckets exports may go to (EXPORT_S3_BUCKETS). */
     private readonly mayExportTo: (bucket: string) => boolean,
     private readonly logger: Logger,
@@ -84,7 +84,7 @@ export class SnapshotLifecycle {
       // The record is read before the source is looked up: a replay must not depend on the source
       // still being there.
       const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>({
-        ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<Answer<CopySnapshotResult>> }),
+        ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<Answer<CopySnapshotResult>> }),
         mutation: 'copyServerlessCacheSnapshot',
         key: JSON.stringify([this.keyOwner, 'copyServerlessCacheSnapshot', key]),
         fingerprint: fingerprint([

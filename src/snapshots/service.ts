@@ -42,7 +42,7 @@ export interface StoredAnswer {
   reconciled?: boolean;
 }
 
-export interface IdempotentCreates {
+export interface IdempotentMutations {
   records: IdempotencyRecords<StoredAnswer>;
   /** Longest a create may hold its key: the call deadline for the create and for its reconciling describe. */
   leaseMs: number;
@@ -54,7 +54,7 @@ export class SnapshotService {
   constructor(
     private readonly elasticache: ElastiCacheDataSource,
     private readonly creation: SnapshotCreation,
-    private readonly idempotency: IdempotentCreates,
+    private readonly idempotency: IdempotentMutations,
     private readonly loaders: Loaders,
     private readonly authorization: Authorization,
     private readonly statusWatcher: SnapshotStatusWatcher,
@@ -84,7 +84,7 @@ export class SnapshotService {
 
   private async createIdempotently(input: CreateServerlessCacheSnapshotInput, key: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
     const { answer, replayed } = await idempotently<CreateSnapshotAnswer>({
-      ...(this.idempotency as Omit<IdempotentCreates, 'records'> & { records: IdempotencyRecords<CreateSnapshotAnswer> }),
+      ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<CreateSnapshotAnswer> }),
       mutation: 'createServerlessCacheSnapshot',
       key,
       fingerprint: createRequestFingerprint(input),
