@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP server: Fastify with Apollo Server at /graphql, plus /health, /ready and
- * /metrics.
+ * The gateway's HTTP server: Fastify with Apollo Server at /graphql (and the schema's
+ * `possibleTypes` at /graphql/possible-types), plus /health, /ready and /metrics.
  * Everything expensive (schema, Apollo, the ElastiCache client) is built once here, never per
  * request; the context factory is the only per-request construction.
  */
@@ -41,6 +41,7 @@ import type { StoredAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { listenFailure } from './startup-checks';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
+import { registerPossibleTypesRoute } from './possible-types';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -256,16 +257,19 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     done();
   });
   app.decorateRequest('principal', null);
+  const authenticate = authenticationHook(authenticator, authLogger, clientAddress, (failure) => operations.authenticationRefused(failure, 'http'));
   app.route({
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
-    onRequest: [refuseUnsupportedCharset, authenticationHook(authenticator, authLogger, clientAddress, (failure) => operations.authenticationRefused(failure, 'http'))],
+    onRequest: [refuseUnsupportedCharset, authenticate],
     handler: graphqlRouteHandler(apollo, (request) => {
       // The authentication hook lets no request through without one.
       if (request.principal === null) throw new Error('GraphQL request without a principal');
       return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
     }),
   });
+  // Apollo Client's `possibleTypes`, from the schema served above, behind the same authentication.
+  registerPossibleTypesRoute(app, schema, [authenticate]);
   // Liveness: the process serves. Says nothing of AWS, so a restart is never the answer to an outage.
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   // Readiness, public like /health: it says which check failed, never why in AWS's words.
