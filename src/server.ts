@@ -246,7 +246,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
       origin: config.graphql.corsOrigins.includes('*') ? '*' : config.graphql.corsOrigins,
       methods: ['GET', 'POST'],
       allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name'],
-      exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'www-authenticate', 'retry-after', 'etag'],
       maxAge: 600,
     });
   }
