@@ -121,7 +121,7 @@ describe('CORS', () => {
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    expect(response.headers.get('access-control-expose-headers')).toBe('x-request-id, www-authenticate, retry-after');
+    expect(response.headers.get('access-control-expose-headers')).toBe('x-request-id, www-authenticate, retry-after, etag');
   });
 
   it('gives no CORS permission to an origin not listed, nor to any by default', async () => {
