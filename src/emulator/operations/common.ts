@@ -1,5 +1,6 @@
 /** Pieces several operations share: lookups that answer the modeled 404s, and durable changes. */
 import { modeledFault } from '../faults';
+import { serverlessCacheSnapshotShape } from '../shapes';
 import type { SnapshotRecord } from '../state';
 import type { OperationContext } from './types';
 
@@ -41,4 +42,32 @@ export async function commit(ctx: OperationContext, undo: () => void): Promise<v
     undo();
     throw err;
   }
+}
+
+/** What differs between the ways a manual snapshot comes to be (a create, a copy). */
+export type NewSnapshot = Pick<SnapshotRecord, 'name' | 'cacheName' | 'engine' | 'majorEngineVersion' | 'kmsKeyId' | 'bytesUsedForCache' | 'tags'>;
+
+/**
+ * Adds a new manual snapshot (`creating`, kept until deleted), saves it, and answers it as this
+ * request left it. Call it right after the checks, with no await in between, so two concurrent
+ * requests cannot both pass them.
+ */
+export async function addManualSnapshot(ctx: OperationContext, fields: NewSnapshot): Promise<{ ServerlessCacheSnapshot: ReturnType<typeof serverlessCacheSnapshotShape> }> {
+  const snapshot: SnapshotRecord = {
+    ...fields,
+    snapshotType: 'manual',
+    createTimeMs: ctx.nowMs,
+    // Manual snapshots are kept until deleted, so they carry no expiry.
+    expiryTimeMs: null,
+    status: 'creating',
+    statusUntilMs: transitionEnd(ctx, ctx.snapshotAvailableAfterMs),
+    exportBucket: null,
+  };
+  ctx.store.addSnapshot(snapshot);
+  // With no delay configured the snapshot is available at once, in this very answer.
+  ctx.store.advance(ctx.nowMs);
+  // The answer is the snapshot as this request left it, whatever other requests do meanwhile.
+  const answer = { ServerlessCacheSnapshot: serverlessCacheSnapshotShape(ctx.store.getSnapshot(fields.name) ?? snapshot, ctx) };
+  await commit(ctx, () => ctx.store.removeSnapshot(fields.name));
+  return answer;
 }

@@ -13,11 +13,9 @@
  */
 import { checkCopySnapshot } from '../../aws/rules';
 import { modeledFault } from '../faults';
-import { serverlessCacheSnapshotShape } from '../shapes';
-import type { SnapshotRecord } from '../state';
 import { normaliseName } from '../store';
 import { optionalString, raise, readTagList, requiredString, storedTags, wireRuleOptions } from '../validation';
-import { commit, DAY_MS, existingSnapshot, requireAvailableSnapshot, transitionEnd } from './common';
+import { addManualSnapshot, DAY_MS, existingSnapshot, requireAvailableSnapshot } from './common';
 import type { Operation } from './types';
 
 export const copyServerlessCacheSnapshot: Operation = async (params, ctx) => {
@@ -46,25 +44,14 @@ export const copyServerlessCacheSnapshot: Operation = async (params, ctx) => {
     );
   }
 
-  const copy: SnapshotRecord = {
+  return await addManualSnapshot(ctx, {
     name,
     cacheName: source.cacheName,
     engine: source.engine,
     majorEngineVersion: source.majorEngineVersion,
     kmsKeyId: kmsKeyId ?? source.kmsKeyId,
     // A copy is the customer's own snapshot, kept until deleted, whatever the source was.
-    snapshotType: 'manual',
-    createTimeMs: ctx.nowMs,
-    expiryTimeMs: null,
     bytesUsedForCache: source.bytesUsedForCache,
     tags: storedTags(tags?.tags),
-    status: 'creating',
-    statusUntilMs: transitionEnd(ctx, ctx.snapshotAvailableAfterMs),
-    exportBucket: null,
-  };
-  ctx.store.addSnapshot(copy);
-  ctx.store.advance(ctx.nowMs);
-  const answer = { ServerlessCacheSnapshot: serverlessCacheSnapshotShape(ctx.store.getSnapshot(name) ?? copy, ctx) };
-  await commit(ctx, () => ctx.store.removeSnapshot(name));
-  return answer;
+  });
 };

@@ -9,11 +9,9 @@
  */
 import { checkCreateSnapshot } from '../../aws/rules';
 import { modeledFault } from '../faults';
-import { serverlessCacheSnapshotShape } from '../shapes';
-import type { SnapshotRecord } from '../state';
 import { normaliseName } from '../store';
 import { optionalString, raise, readTagList, requiredString, storedTags, wireRuleOptions } from '../validation';
-import { commit, DAY_MS, transitionEnd } from './common';
+import { addManualSnapshot, DAY_MS } from './common';
 import type { Operation } from './types';
 
 export const createServerlessCacheSnapshot: Operation = async (params, ctx) => {
@@ -44,29 +42,15 @@ export const createServerlessCacheSnapshot: Operation = async (params, ctx) => {
     );
   }
 
-  const snapshot: SnapshotRecord = {
+  // Checks and insert run without an await in between, so concurrent creates cannot both pass.
+  return await addManualSnapshot(ctx, {
     name,
     cacheName: cache.name,
     engine: cache.engine,
     majorEngineVersion: cache.majorEngineVersion,
     // AWS is silent on the default; a snapshot of an encrypted cache plausibly keeps the cache's key.
     kmsKeyId: kmsKeyId ?? cache.kmsKeyId,
-    snapshotType: 'manual',
-    createTimeMs: ctx.nowMs,
-    // Manual snapshots are kept until deleted, so they carry no expiry.
-    expiryTimeMs: null,
     bytesUsedForCache: String(cache.bytesUsed),
     tags: storedTags(tags?.tags),
-    status: 'creating',
-    statusUntilMs: transitionEnd(ctx, ctx.snapshotAvailableAfterMs),
-    exportBucket: null,
-  };
-  // Checks and insert run without an await in between, so concurrent creates cannot both pass.
-  ctx.store.addSnapshot(snapshot);
-  // With no delay configured the snapshot is available at once, in this very answer.
-  ctx.store.advance(ctx.nowMs);
-  // The answer is the snapshot as this request left it, whatever other requests do meanwhile.
-  const answer = { ServerlessCacheSnapshot: serverlessCacheSnapshotShape(ctx.store.getSnapshot(name) ?? snapshot, ctx) };
-  await commit(ctx, () => ctx.store.removeSnapshot(name));
-  return answer;
+  });
 };
