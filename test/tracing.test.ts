@@ -57,6 +57,8 @@ function attributes(list: { key: string; value: OtlpValue }[] | undefined): Reco
 /** An OTLP/HTTP JSON trace receiver: `POST /v1/traces`. */
 class Receiver {
   readonly spans: ExportedSpan[] = [];
+  /** Every export request as sent, to look for what must not be in any of it. */
+  readonly bodies: string[] = [];
   readonly contentTypes = new Set<string>();
   private readonly server: Server;
 
@@ -67,7 +69,9 @@ class Receiver {
       request.on('end', () => {
         this.contentTypes.add(request.headers['content-type'] ?? '');
         if (request.method === 'POST' && request.url === '/v1/traces') {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
+          const text = Buffer.concat(chunks).toString('utf8');
+          this.bodies.push(text);
+          const body = JSON.parse(text) as OtlpRequest;
           for (const resourceSpans of body.resourceSpans ?? []) {
             const resource = attributes(resourceSpans.resource?.attributes);
             for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
@@ -126,6 +130,7 @@ function loadedOpenTelemetryPackages(report: string): string[] {
 }
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const FAILING_TRACE_ID = '5b8efff798038103d269b633813fc60d';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
 /** The variable's value: it must appear in no span attribute. */
 const CACHE_NAME = 'demo-valkey';
@@ -200,6 +205,22 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       for (const span of receiver.spans) {
         for (const [key, v] of Object.entries(span.attributes)) expect(`${key}=${String(v)}`).not.toContain(CACHE_NAME);
       }
+
+      // A failed AWS call: AWS's message names the snapshot asked for (a variable's value). The
+      // span says it failed and with which error, and carries no message anywhere.
+      const secret = 'secret-snapshot-7c1e';
+      const failed = await fetch(String(ready.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${FAILING_TRACE_ID}-${CALLER_SPAN_ID}-01` },
+        body: JSON.stringify({ query: 'query Lookup($name: String!) { serverlessCacheSnapshot(name: $name) { arn } }', variables: { name: secret } }),
+      });
+      expect(await failed.json()).toEqual({ data: { serverlessCacheSnapshot: null } });
+      await receiver.waitFor((spans) => spans.some((s) => s.traceId === FAILING_TRACE_ID && s.name === 'ElastiCache.DescribeServerlessCacheSnapshots'));
+      const failedCall = receiver.spans.find((s) => s.traceId === FAILING_TRACE_ID && s.name === 'ElastiCache.DescribeServerlessCacheSnapshots')!;
+      expect(failedCall.status?.code).toBe(2);
+      expect(failedCall.attributes['error.type']).toBe('ServerlessCacheSnapshotNotFoundFault');
+      await new Promise((settle) => setTimeout(settle, 300));
+      expect(receiver.bodies.filter((text) => text.includes(secret))).toEqual([]);
       expect(receiver.contentTypes).toEqual(new Set(['application/json']));
     } finally {
       await stopProcess(started);

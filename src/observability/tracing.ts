@@ -57,6 +57,45 @@ const NOOP_HANDLE: SpanHandle = { setAttribute: () => undefined, fail: () => und
 
 let api: typeof Api | undefined;
 
+/** The part of an SDK span processor this module relies on (types only: nothing loads when off). */
+interface SpanProcessor {
+  onStart(span: unknown, context: unknown): void;
+  onEnd(span: unknown): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** What an ended span holds that may carry an error's message. */
+interface EndedSpan {
+  status: { code: number; message?: string };
+  events: { name: string; attributes?: Record<string, unknown> }[];
+}
+
+/**
+ * Wraps an exporting processor so that no error message leaves the process: the instrumentations
+ * put `err.message` in the span status and in `exception` events, and those messages name caches
+ * and snapshots taken from a request's variables, or carry AWS's own text (ARNs, account ids) that
+ * clients never see. What stays: that it failed, and the error's type.
+ */
+function withoutMessages(inner: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span, context) => inner.onStart(span, context),
+    onEnd: (span) => {
+      const ended = span as EndedSpan;
+      if (ended.status.message !== undefined) ended.status = { code: ended.status.code };
+      for (const event of ended.events) {
+        if (event.name !== 'exception' || event.attributes === undefined) continue;
+        delete event.attributes['exception.message'];
+        // A stack trace begins with the message.
+        delete event.attributes['exception.stacktrace'];
+      }
+      inner.onEnd(span);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+}
+
 /**
  * Starts tracing when `enabled` (src/config.ts `tracingEnabled()` decides from the OTEL_* variables).
  * Call once, before the modules to instrument are required.
@@ -71,8 +110,16 @@ export function startTracing(enabled: boolean): Tracing {
   api = require('@opentelemetry/api') as typeof Api;
   /* eslint-enable @typescript-eslint/no-require-imports */
 
+  // The exporters the OTEL_* variables ask for, as the SDK itself would build them, each behind a
+  // processor that removes error messages (see `withoutMessages`). sdk-node does not export this
+  // helper from its index; the version is pinned exactly.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { getSpanProcessorsFromEnv } = require('@opentelemetry/sdk-node/build/src/utils') as {
+    getSpanProcessorsFromEnv: (meterProvider: undefined) => SpanProcessor[];
+  };
   const { resources } = sdkNode;
   const sdk = new sdkNode.NodeSDK({
+    spanProcessors: getSpanProcessorsFromEnv(undefined).map(withoutMessages),
     // The base resource; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (detected) take precedence.
     resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME })),
     // Traces only: metrics are Prometheus (src/observability/metrics.ts), logs are pino on stdout.
