@@ -59,6 +59,8 @@ export interface GraphQLConfig {
   introspection: boolean;
   /** Serve the Apollo Sandbox landing page at GET /graphql. */
   landingPage: boolean;
+  /** Serve the reference console's built files (console/dist) at /console. */
+  console: boolean;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
   /** Largest accepted document, in lexical tokens (graphql-js `maxTokens`). */
@@ -251,6 +253,7 @@ const variables = {
   UPSTREAM_MAX_SOCKETS: positiveInt.default(50),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_LANDING_PAGE: bool.optional(),
+  CONSOLE_ENABLED: bool.optional(),
   GRAPHQL_BODY_LIMIT_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_TOKENS: positiveInt.default(5_000),
   CORS_ORIGINS: origins.default([]),
@@ -401,6 +404,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       // Open by default only on the embedded emulator, where there is nothing to hide.
       introspection: v.GRAPHQL_INTROSPECTION ?? embedded,
       landingPage: v.GRAPHQL_LANDING_PAGE ?? embedded,
+      console: v.CONSOLE_ENABLED ?? embedded,
       bodyLimitBytes: v.GRAPHQL_BODY_LIMIT_BYTES,
       maxTokens: v.GRAPHQL_MAX_TOKENS,
       corsOrigins: v.CORS_ORIGINS,

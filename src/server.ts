@@ -42,6 +42,7 @@ import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { listenFailure } from './startup-checks';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
 import { registerPossibleTypesRoute } from './possible-types';
+import { registerConsoleRoutes } from './console-route';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -270,6 +271,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   });
   // Apollo Client's `possibleTypes`, from the schema served above, behind the same authentication.
   registerPossibleTypesRoute(app, schema, [authenticate]);
+  // The reference console's static files, public; its GraphQL calls go through /graphql above.
+  if (config.graphql.console) registerConsoleRoutes(app, logger.child({ component: 'console' }));
   // Liveness: the process serves. Says nothing of AWS, so a restart is never the answer to an outage.
   app.get('/health', (_request, reply) => reply.send({ status: 'ok' }));
   // Readiness, public like /health: it says which check failed, never why in AWS's words.

@@ -7,15 +7,21 @@ describe('loadGatewayConfig', () => {
       port: 4000,
       backend: 'embedded',
       upstream: { region: 'us-east-1', endpoint: undefined, maxAttempts: 3, requestTimeoutMs: 10000, connectionTimeoutMs: 2000 },
-      graphql: { introspection: true, landingPage: true },
+      graphql: { introspection: true, landingPage: true, console: true },
       emulator: { host: '127.0.0.1', port: 0, stateFile: undefined, dailySnapshotQuotaPerCache: 24 },
     });
   });
 
   it('closes introspection and the landing page by default against AWS', () => {
     const config = loadGatewayConfig({ ELASTICACHE_BACKEND: 'aws', AUTH_DISABLED: 'true', AWS_REGION: 'eu-west-1' });
-    expect(config.graphql).toMatchObject({ introspection: false, landingPage: false });
+    expect(config.graphql).toMatchObject({ introspection: false, landingPage: false, console: false });
     expect(config.upstream.region).toBe('eu-west-1');
+  });
+
+  it('serves the console against AWS only when CONSOLE_ENABLED says so', () => {
+    const env = { ELASTICACHE_BACKEND: 'aws', AUTH_DISABLED: 'true', AWS_REGION: 'eu-west-1' };
+    expect(loadGatewayConfig({ ...env, CONSOLE_ENABLED: 'true' }).graphql.console).toBe(true);
+    expect(loadGatewayConfig({ CONSOLE_ENABLED: 'false' }).graphql.console).toBe(false);
   });
 
   it('passes an explicit AWS endpoint through against AWS, but never to the embedded emulator', () => {
