@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'client/generated/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'console/dist/**', 'console/node_modules/**', 'src/generated/**', 'client/generated/**', 'coverage/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
