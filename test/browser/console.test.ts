@@ -1,0 +1,103 @@
+/**
+ * The reference console in a real browser: Debian's chromium driven by playwright-core (no browser
+ * download), against the real gateway on the embedded emulator. Skipped when chromium is absent,
+ * unless REQUIRE_BROWSER=1 (as .ci/run sets it), which makes a missing browser a failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveBrowser = existsSync(CHROMIUM);
+const requireBrowser = process.env.REQUIRE_BROWSER === '1';
+
+if (!haveBrowser && !requireBrowser) {
+  console.warn(`console browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+describe('browser requirement', () => {
+  (requireBrowser ? it : it.skip)('has a browser when REQUIRE_BROWSER=1', () => {
+    expect(existsSync(CHROMIUM) ? CHROMIUM : `no chromium at ${CHROMIUM}`).toBe(CHROMIUM);
+  });
+});
+
+(haveBrowser ? describe : describe.skip)('reference console', () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    // The gateway reads console/dist at start-up: build it first if nothing has.
+    if (!existsSync(resolve(ROOT, 'console', 'dist', 'index.html'))) {
+      execFileSync('npm', ['run', 'build:console', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    gateway = await startTestGateway({
+      env: { CONSOLE_ENABLED: 'true', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '2500', SUBSCRIPTION_POLL_INTERVAL_MS: '250' },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    await page.goto(`${gateway.url}/console/`);
+    await page.locator('tr[data-cache="demo-valkey"]').waitFor();
+  });
+
+  afterEach(async () => {
+    await page.close();
+  });
+
+  it('serves the console under a same-origin Content-Security-Policy, without credentials', async () => {
+    const response = await fetch(`${gateway.url}/console/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'; connect-src 'self' ws:\/\//);
+    expect(await response.text()).toContain('<div id="root">');
+    expect((await fetch(`${gateway.url}/console/missing.js`)).status).toBe(404);
+  });
+
+  it('creates a snapshot and shows its status go from creating to available without a reload', async () => {
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.selectOption('select[name="serverlessCacheName"]', 'demo-valkey');
+    await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-live');
+    await page.click('button[type="submit"]:has-text("Create snapshot")');
+    const status = page.locator('tr[data-snapshot="browser-live"] [data-testid="snapshot-status"] .status');
+    await status.filter({ hasText: 'creating' }).waitFor({ timeout: 10_000 });
+    await status.filter({ hasText: 'available' }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  }, 30_000);
+
+  it('marks the tag key an InvalidParameterValueException names', async () => {
+    // demo-valkey's list (with the snapshot made above) makes a fuller screenshot.
+    await page.click('tr[data-cache="demo-valkey"] button');
+    await page.locator('tr[data-snapshot="browser-live"]').waitFor();
+    await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-bad-tag');
+    await page.click('button:has-text("Add tag")');
+    await page.fill('input[name="tags.0.key"]', 'aws:x');
+    await page.fill('input[name="tags.0.value"]', 'v');
+    await page.click('button[type="submit"]:has-text("Create snapshot")');
+    await page.locator('[data-error-for="tags.0.key"]').waitFor();
+    expect(await page.getAttribute('input[name="tags.0.key"]', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('input[name="serverlessCacheSnapshotName"]', 'aria-invalid')).toBe('false');
+    mkdirSync(resolve(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: resolve(ROOT, 'docs', 'console.png') });
+  }, 30_000);
+
+  it('shows the fault message for a name already taken', async () => {
+    await page.selectOption('select[name="serverlessCacheName"]', 'demo-valkey');
+    await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-taken');
+    await page.click('button[type="submit"]:has-text("Create snapshot")');
+    await page.locator('[data-testid="form-message"]', { hasText: 'Creating browser-taken' }).waitFor();
+    await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-taken');
+    await page.click('button[type="submit"]:has-text("Create snapshot")');
+    await page.locator('[data-testid="form-message"]', { hasText: 'already exists' }).waitFor();
+    expect(await page.getAttribute('input[name="serverlessCacheSnapshotName"]', 'aria-invalid')).toBe('true');
+  }, 30_000);
+});
