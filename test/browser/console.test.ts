@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeApiKeys } from '../support/auth';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -64,14 +65,14 @@ describe('browser requirement', () => {
   });
 
   it('creates a snapshot and shows its status go from creating to available without a reload', async () => {
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     await page.selectOption('select[name="serverlessCacheName"]', 'demo-valkey');
     await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-live');
     await page.click('button[type="submit"]:has-text("Create snapshot")');
     const status = page.locator('tr[data-snapshot="browser-live"] [data-testid="snapshot-status"] .status');
     await status.filter({ hasText: 'creating' }).waitFor({ timeout: 10_000 });
     await status.filter({ hasText: 'available' }).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   }, 30_000);
 
   it('marks the tag key an InvalidParameterValueException names', async () => {
@@ -99,5 +100,51 @@ describe('browser requirement', () => {
     await page.click('button[type="submit"]:has-text("Create snapshot")');
     await page.locator('[data-testid="form-message"]', { hasText: 'already exists' }).waitFor();
     expect(await page.getAttribute('input[name="serverlessCacheSnapshotName"]', 'aria-invalid')).toBe('true');
+  }, 30_000);
+});
+
+(haveBrowser ? describe : describe.skip)('reference console with authentication on', () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let key: string;
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(ROOT, 'console', 'dist', 'index.html'))) {
+      execFileSync('npm', ['run', 'build:console', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    const written = writeApiKeys([{ id: 'console-user', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] }]);
+    key = written.keys['console-user'] ?? '';
+    gateway = await startTestGateway({
+      env: { AUTH_API_KEYS_FILE: written.file, CONSOLE_ENABLED: 'true', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '2000', SUBSCRIPTION_POLL_INTERVAL_MS: '250' },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it('asks for a credential, then sends the pasted API key on HTTP and on the WebSocket', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${gateway.url}/console/`);
+      await page.getByText('This gateway requires a credential').waitFor();
+      await page.selectOption('select[aria-label="credential kind"]', 'apiKey');
+      await page.fill('input[aria-label="credential"]', key);
+      await page.click('button:has-text("Use")');
+      await page.locator('tr[data-cache="demo-valkey"]').waitFor();
+      await page.selectOption('select[name="serverlessCacheName"]', 'demo-valkey');
+      await page.fill('input[name="serverlessCacheSnapshotName"]', 'browser-with-key');
+      await page.click('button[type="submit"]:has-text("Create snapshot")');
+      // The live status comes over graphql-ws, whose connectionParams carry the key.
+      await page.locator('tr[data-snapshot="browser-with-key"] .live').waitFor({ timeout: 10_000 });
+      await page
+        .locator('tr[data-snapshot="browser-with-key"] [data-testid="snapshot-status"] .status', { hasText: 'available' })
+        .waitFor({ timeout: 15_000 });
+      expect(await page.locator('tr[data-snapshot="browser-with-key"] .live').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
   }, 30_000);
 });
