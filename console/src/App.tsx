@@ -2,8 +2,11 @@ import { CombinedGraphQLErrors, ServerError } from '@apollo/client';
 import { ApolloProvider, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useEffect, useState, type FormEvent } from 'react';
 import {
+  CopyServerlessCacheSnapshotDocument,
   CreateServerlessCacheSnapshotDocument,
   DeleteServerlessCacheSnapshotDocument,
+  ExportServerlessCacheSnapshotDocument,
+  RestoreServerlessCacheFromSnapshotDocument,
   ServerlessCachesDocument,
   ServerlessCacheSnapshotsDocument,
   ServerlessCacheSnapshotStatusChangedDocument,
@@ -102,7 +105,55 @@ function Snapshots({ cacheName }: { cacheName: string }) {
     fetchPolicy: 'cache-and-network',
   });
   const [deleteSnapshot] = useMutation(DeleteServerlessCacheSnapshotDocument);
+  const [copySnapshot] = useMutation(CopyServerlessCacheSnapshotDocument);
+  const [exportSnapshot] = useMutation(ExportServerlessCacheSnapshotDocument);
+  const [restoreSnapshot] = useMutation(RestoreServerlessCacheFromSnapshotDocument);
   const [message, setMessage] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  // One field names what the row actions need: the copy's name, the bucket, or the restored cache.
+  const [target, setTarget] = useState('');
+  /** Runs a row action: a fault's message as an error, a success as a notice and a fresh list. */
+  const act = async (run: () => Promise<{ __typename: string; message?: string } | null | undefined>, done: string) => {
+    setMessage(undefined);
+    setNotice(undefined);
+    try {
+      const result = await run();
+      if (result === null || result === undefined) return;
+      if (result.__typename.endsWith('Success')) {
+        setNotice(done);
+        void refetch();
+      } else {
+        setMessage(result.message ?? result.__typename);
+      }
+    } catch (failure) {
+      setMessage(describeError(failure));
+    }
+  };
+  const copy = (source: string) =>
+    act(
+      async () =>
+        (
+          await copySnapshot({
+            variables: { input: { sourceServerlessCacheSnapshotName: source, targetServerlessCacheSnapshotName: target, idempotencyKey: crypto.randomUUID() } },
+          })
+        ).data?.copyServerlessCacheSnapshot,
+      `Copying ${source} to ${target}.`,
+    );
+  const exportTo = (name: string) =>
+    act(
+      async () => (await exportSnapshot({ variables: { input: { serverlessCacheSnapshotName: name, s3BucketName: target } } })).data?.exportServerlessCacheSnapshot,
+      `Exporting ${name} to the bucket ${target}.`,
+    );
+  const restore = (name: string) =>
+    act(
+      async () =>
+        (
+          await restoreSnapshot({
+            variables: { input: { serverlessCacheName: target, snapshotNames: [name], idempotencyKey: crypto.randomUUID() } },
+          })
+        ).data?.restoreServerlessCacheFromSnapshot,
+      `Restoring ${name} into the new cache ${target}.`,
+    );
   const snapshots = data?.serverlessCacheSnapshots.edges.map((edge) => edge.node) ?? [];
   const remove = async (name: string) => {
     setMessage(undefined);
@@ -120,6 +171,11 @@ function Snapshots({ cacheName }: { cacheName: string }) {
       {loading && snapshots.length === 0 && <p>Loading…</p>}
       {error && <p className="message error">{describeError(error)}</p>}
       {message !== undefined && <p className="message error" role="alert">{message}</p>}
+      {notice !== undefined && <p className="message" role="status">{notice}</p>}
+      <label>
+        Copy name, export bucket or restored cache{' '}
+        <input name="actionTarget" value={target} onChange={(event) => setTarget(event.target.value)} />
+      </label>
       <table>
         <thead>
           <tr><th>name</th><th>status</th><th>created</th><th /></tr>
@@ -138,6 +194,15 @@ function Snapshots({ cacheName }: { cacheName: string }) {
               <td>
                 <button type="button" disabled={snapshot.status !== 'available'} onClick={() => void remove(snapshot.serverlessCacheSnapshotName)}>
                   Delete
+                </button>{' '}
+                <button type="button" disabled={snapshot.status !== 'available' || target === ''} onClick={() => void copy(snapshot.serverlessCacheSnapshotName)}>
+                  Copy
+                </button>{' '}
+                <button type="button" disabled={snapshot.status !== 'available' || target === ''} onClick={() => void exportTo(snapshot.serverlessCacheSnapshotName)}>
+                  Export
+                </button>{' '}
+                <button type="button" disabled={snapshot.status !== 'available' || target === ''} onClick={() => void restore(snapshot.serverlessCacheSnapshotName)}>
+                  Restore
                 </button>
               </td>
             </tr>

@@ -105,6 +105,30 @@ describe('browser requirement', () => {
     await page.locator('[data-testid="form-message"]', { hasText: 'already exists' }).waitFor();
     expect(await page.getAttribute('input[name="serverlessCacheSnapshotName"]', 'aria-invalid')).toBe('true');
   }, 30_000);
+
+  it('copies, restores and exports a snapshot from its row', async () => {
+    const row = (name: string) => page.locator(`[data-snapshot="${name}"]`);
+    // browser-live, made by the first test, in demo-valkey's list.
+    await page.click('tr[data-cache="demo-valkey"] button');
+    await row('browser-live').locator('[data-testid="snapshot-status"]', { hasText: 'available' }).waitFor();
+    await page.fill('input[name="actionTarget"]', 'browser-copy');
+    await row('browser-live').locator('button:has-text("Copy")').click();
+    await page.locator('[role="status"]', { hasText: 'Copying browser-live to browser-copy' }).waitFor();
+    // The list is read again: the copy is there.
+    await row('browser-copy').waitFor();
+    await page.fill('input[name="actionTarget"]', 'browser-restored');
+    await row('browser-live').locator('button:has-text("Restore")').click();
+    await page.locator('[role="status"]', { hasText: 'Restoring browser-live into the new cache browser-restored' }).waitFor();
+    await page.fill('input[name="actionTarget"]', 'demo-exports');
+    await row('browser-live').locator('button:has-text("Export")').click();
+    await page.locator('[role="status"]', { hasText: 'Exporting browser-live to the bucket demo-exports' }).waitFor();
+    await row('browser-live').locator('[data-testid="snapshot-status"]', { hasText: 'exporting' }).waitFor();
+    // A bucket the gateway does not allow: the error says so, and nothing is exported.
+    await page.fill('input[name="actionTarget"]', 'someone-elses-bucket');
+    await row('browser-copy').locator('[data-testid="snapshot-status"]', { hasText: 'available' }).waitFor();
+    await row('browser-copy').locator('button:has-text("Export")').click();
+    await page.locator('[role="alert"]', { hasText: 'FORBIDDEN' }).waitFor();
+  }, 30_000);
 });
 
 (haveBrowser ? describe : describe.skip)('reference console with authentication on', () => {
