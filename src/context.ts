@@ -16,7 +16,8 @@ import { currentTraceId } from './observability/tracing';
 import type { Logger } from './logger';
 import { SnapshotCreation } from './snapshots/creation';
 import { SnapshotLifecycle } from './snapshots/lifecycle';
-import { SnapshotService, type IdempotentMutations } from './snapshots/service';
+import { SnapshotService } from './snapshots/service';
+import type { IdempotentMutations } from './idempotency/idempotently';
 import type { SnapshotStatusWatcher } from './snapshots/status-watcher';
 
 export interface GatewayContext {

@@ -37,7 +37,6 @@ import { elastiCacheProbe, Readiness } from './readiness';
 import { MemoryIdempotencyRecords } from './idempotency/records';
 import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
 import { buildSchema } from './schema';
-import type { StoredAnswer } from './snapshots/service';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { listenFailure } from './startup-checks';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
@@ -110,7 +109,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
   // Bucket names are matched like cache names: `*` wildcards, linear time.
   const exportBuckets = new CachePatterns(config.exports.s3Buckets);
-  const idempotencyRecords = new MemoryIdempotencyRecords<StoredAnswer>({ maxRecords: config.idempotency.maxRecords });
+  const idempotencyRecords = new MemoryIdempotencyRecords<unknown>({ maxRecords: config.idempotency.maxRecords });
   const contextFor = createContextFactory({
     logger,
     elasticache: dataSource,

@@ -10,17 +10,14 @@ import { auditedMutation } from '../auth/audit';
 import type { Authorization } from '../auth/authorization';
 import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import type { RestoreServerlessCacheFromSnapshotInput } from '../generated/graphql';
-import { idempotently } from '../idempotency/idempotently';
-import type { IdempotencyRecords } from '../idempotency/records';
+import { checkIdempotencyKey, idempotently, type IdempotentMutations } from '../idempotency/idempotently';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { createServerlessCache, validateRestore, type CreateServerlessCacheFault } from '../operations/create-serverless-cache';
 import { lookupServerlessCache } from '../operations/describe-serverless-caches';
 import { settleLostAnswers } from '../operations/lost-answers';
 import { buildFault } from '../operations/faults';
-import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from '../snapshots/creation';
-import { checkIdempotencyKey } from '../snapshots/lifecycle';
-import type { IdempotentMutations } from '../snapshots/service';
+import { createdSince, fingerprint, tagSet } from '../snapshots/creation';
 
 export type RestoreResult = { __typename: 'RestoreServerlessCacheFromSnapshotSuccess'; serverlessCache: ServerlessCache } | CreateServerlessCacheFault;
 
@@ -60,10 +57,10 @@ export class CacheRestore {
     if (key == null) return await run(Date.now(), false);
     // The record is read before the snapshots are looked up: a replay must not depend on them
     // still being there, and the fingerprint is the input's alone.
-    const { answer, replayed } = await idempotently<Answer>({
-      ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<Answer> }),
+    const { answer, replayed } = await idempotently<Answer>(this.idempotency, {
+      owner: this.keyOwner,
       mutation: 'restoreServerlessCacheFromSnapshot',
-      key: JSON.stringify([this.keyOwner, 'restoreServerlessCacheFromSnapshot', key]),
+      clientKey: key,
       fingerprint: fingerprint([
         input.serverlessCacheName.toLowerCase(),
         input.snapshotNames.map((n) => n.toLowerCase()),
@@ -111,8 +108,7 @@ export class CacheRestore {
   /** The cache this action made, if AWS has it: that name, created since the action began. */
   private async madeSince(name: string, since: number): Promise<ServerlessCache | null> {
     const cache = await lookupServerlessCache(this.elasticache, name);
-    const created = cache?.CreateTime?.getTime();
-    return cache !== null && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS ? cache : null;
+    return cache !== null && createdSince(cache.CreateTime, since) ? cache : null;
   }
 
   private invalidSnapshot(at: string[], message: string): RestoreResult {

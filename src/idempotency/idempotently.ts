@@ -6,17 +6,24 @@
 import { GatewayError, GatewayErrorCode } from '../errors';
 import type { IdempotencyRecords } from './records';
 
-export interface IdempotentRun<Answer> {
-  records: IdempotencyRecords<Answer>;
+/** What the mutations share for idempotency: the records, how long a call may hold a key, the replay count. */
+export interface IdempotentMutations {
+  /** Each mutation keeps its own answer type: the mutation is part of every record's key. */
+  records: IdempotencyRecords<unknown>;
+  /** Longest a call may hold its key: the call deadline for the mutation and for its reconciling describe. */
   leaseMs: number;
-  /** The record's key: the caller, the mutation and the client's key together. */
-  key: string;
+  /** Told of each answer given again from a record (for the metrics). */
+  onReplay?: (mutation: string) => void;
+}
+
+export interface IdempotentRun<Answer> {
+  /** Whose key it is (`principalKey`): one caller's key never answers another. */
+  owner: string;
+  mutation: string;
+  /** The client's idempotency key (checked with `checkIdempotencyKey`). */
+  clientKey: string;
   /** The input, as the operation compares inputs. */
   fingerprint: string;
-  /** The mutation, for the count of replays. */
-  mutation: string;
-  /** Told of each answer given again from the record. */
-  onReplay?: (mutation: string) => void;
   /**
    * Runs the call. `since` is when the action began (epoch ms); `earlierCallUnsettled` says an
    * earlier call with the key ended without an answer (its AWS request may have done the work).
@@ -24,15 +31,33 @@ export interface IdempotentRun<Answer> {
   run: (since: number, earlierCallUnsettled: boolean) => Promise<Answer>;
 }
 
-export async function idempotently<Answer>({ records, leaseMs, key, fingerprint, mutation, onReplay, run }: IdempotentRun<Answer>): Promise<{ answer: Answer; replayed: boolean }> {
+/** Printable ASCII without spaces: a UUID, a ULID or any token a client generates fits. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
+
+/** `BAD_USER_INPUT` for a key a client cannot have meant, before anything runs. */
+export function checkIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new GatewayError(GatewayErrorCode.BAD_USER_INPUT, 'The idempotency key must be 1 to 64 printable ASCII characters without spaces, such as a UUID.', {
+      field: ['input', 'idempotencyKey'],
+    });
+  }
+}
+
+export async function idempotently<Answer>(
+  shared: IdempotentMutations,
+  { owner, mutation, clientKey, fingerprint, run }: IdempotentRun<Answer>,
+): Promise<{ answer: Answer; replayed: boolean }> {
+  const key = JSON.stringify([owner, mutation, clientKey]);
+  // The key names the mutation, so a record under it only ever holds this mutation's answers.
+  const records = shared.records as IdempotencyRecords<Answer>;
   for (;;) {
     const now = Date.now();
-    const claim = await records.claim(key, fingerprint, now, leaseMs);
+    const claim = await records.claim(key, fingerprint, now, shared.leaseMs);
     switch (claim.status) {
       case 'mismatch':
         throw new GatewayError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED);
       case 'answered':
-        onReplay?.(mutation);
+        shared.onReplay?.(mutation);
         return { answer: claim.answer, replayed: true };
       case 'in-flight':
         await claim.settled;

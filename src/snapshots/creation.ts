@@ -80,16 +80,15 @@ export class SnapshotCreation {
   }
 }
 
-/** Same cache, created no earlier than the action began (less the clock skew allowance). */
-export function isFromThisAction(snapshot: ServerlessCacheSnapshot, request: CreateServerlessCacheSnapshotInput, since: number): boolean {
+/** Created no earlier than the action began (less the clock skew allowance); never when AWS gives no time. */
+export function createdSince(createTime: Date | undefined, since: number): boolean {
+  return createTime !== undefined && createTime.getTime() >= since - CLOCK_SKEW_ALLOWANCE_MS;
+}
+
+/** A snapshot of the action's cache (any case), created since the action began. */
+export function isFromThisAction(snapshot: ServerlessCacheSnapshot, action: { serverlessCacheName: string }, since: number): boolean {
   const cache = snapshot.ServerlessCacheConfiguration?.ServerlessCacheName;
-  const created = snapshot.CreateTime?.getTime();
-  return (
-    cache !== undefined &&
-    cache.toLowerCase() === request.serverlessCacheName.toLowerCase() &&
-    created !== undefined &&
-    created >= since - CLOCK_SKEW_ALLOWANCE_MS
-  );
+  return cache !== undefined && cache.toLowerCase() === action.serverlessCacheName.toLowerCase() && createdSince(snapshot.CreateTime, since);
 }
 
 /** Tags as AWS compares them: a set of key-value pairs, so order does not matter. */

@@ -16,8 +16,7 @@ import type {
   TagServerlessCacheSnapshotInput,
   UntagServerlessCacheSnapshotInput,
 } from '../generated/graphql';
-import { idempotently } from '../idempotency/idempotently';
-import type { IdempotencyRecords } from '../idempotency/records';
+import { checkIdempotencyKey, idempotently, type IdempotentMutations } from '../idempotency/idempotently';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import {
@@ -39,8 +38,7 @@ import {
   type TagSnapshotFault,
   type UntagSnapshotFault,
 } from '../operations/tagging';
-import { CLOCK_SKEW_ALLOWANCE_MS, fingerprint, tagSet } from './creation';
-import type { IdempotentMutations } from './service';
+import { fingerprint, isFromThisAction, tagSet } from './creation';
 
 type Success<N extends string, T> = T & { __typename: N };
 type NotFound = FaultOf<'ServerlessCacheSnapshotNotFoundFault'>;
@@ -83,10 +81,10 @@ export class SnapshotLifecycle {
       if (key == null) return await run(Date.now(), false);
       // The record is read before the source is looked up: a replay must not depend on the source
       // still being there.
-      const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>({
-        ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<Answer<CopySnapshotResult>> }),
+      const { answer, replayed } = await idempotently<Answer<CopySnapshotResult>>(this.idempotency, {
+        owner: this.keyOwner,
         mutation: 'copyServerlessCacheSnapshot',
-        key: JSON.stringify([this.keyOwner, 'copyServerlessCacheSnapshot', key]),
+        clientKey: key,
         fingerprint: fingerprint([
           input.sourceServerlessCacheSnapshotName.toLowerCase(),
           input.targetServerlessCacheSnapshotName.toLowerCase(),
@@ -242,9 +240,7 @@ export class SnapshotLifecycle {
   /** The copy this action made, if AWS has it: the target name, of the source's cache, made since the action began. */
   private async copiedSince(target: string, cache: string, since: number): Promise<ServerlessCacheSnapshot | null> {
     const snapshot = await lookupServerlessCacheSnapshot(this.elasticache, target);
-    const created = snapshot?.CreateTime?.getTime();
-    const ours = snapshot !== null && cacheOf(snapshot).toLowerCase() === cache.toLowerCase() && created !== undefined && created >= since - CLOCK_SKEW_ALLOWANCE_MS;
-    return ours ? snapshot : null;
+    return snapshot !== null && isFromThisAction(snapshot, { serverlessCacheName: cache }, since) ? snapshot : null;
   }
 }
 
@@ -255,14 +251,4 @@ function arnOf(snapshot: ServerlessCacheSnapshot): string {
   return snapshot.ARN;
 }
 
-/** Printable ASCII without spaces: a UUID, a ULID or any token a client generates fits. */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
-
-export function checkIdempotencyKey(key: string): void {
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new GatewayError(GatewayErrorCode.BAD_USER_INPUT, 'The idempotency key must be 1 to 64 printable ASCII characters without spaces, such as a UUID.', {
-      field: ['input', 'idempotencyKey'],
-    });
-  }
-}
 

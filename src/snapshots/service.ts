@@ -10,14 +10,12 @@ import type { ElastiCacheDataSource } from '../elasticache/data-source';
 import { validateCreateServerlessCacheSnapshot, type CreateServerlessCacheSnapshotFault } from '../operations/create-serverless-cache-snapshot';
 import { describeServerlessCacheSnapshots, type SnapshotFilter } from '../operations/describe-serverless-cache-snapshots';
 import type { CreateServerlessCacheSnapshotInput, Tag } from '../generated/graphql';
-import { idempotently } from '../idempotency/idempotently';
-import type { IdempotencyRecords } from '../idempotency/records';
+import { checkIdempotencyKey, idempotently, type IdempotentMutations } from '../idempotency/idempotently';
 import type { Loaders } from '../loaders';
 import type { Logger } from '../logger';
 import { readConnection, type Connection, type PageArguments } from '../pagination/connection';
 import { listPageError, noSuchCacheFilter } from '../pagination/upstream-faults';
 import { createRequestFingerprint, type CreateAttempt, type SnapshotCreation } from './creation';
-import { checkIdempotencyKey } from './lifecycle';
 import type { CreateServerlessCacheSnapshotAccepted } from './outcomes';
 import type { SnapshotStatusWatcher } from './status-watcher';
 
@@ -32,22 +30,6 @@ export interface CreateSnapshotAnswer {
   awsRequestId: string | null;
   /** Found by a describe after the create's own answer was lost. */
   reconciled?: boolean;
-}
-
-/** What the services share for idempotent creates: the records, and how long one call may hold a key. */
-/** An answer as idempotency records keep it; each mutation's own key space says which type it is. */
-export interface StoredAnswer {
-  result: { __typename: string };
-  awsRequestId: string | null;
-  reconciled?: boolean;
-}
-
-export interface IdempotentMutations {
-  records: IdempotencyRecords<StoredAnswer>;
-  /** Longest a create may hold its key: the call deadline for the create and for its reconciling describe. */
-  leaseMs: number;
-  /** Told of each answer given again from a record (for the metrics). */
-  onReplay?: (mutation: string) => void;
 }
 
 export class SnapshotService {
@@ -79,14 +61,14 @@ export class SnapshotService {
     const invalid = validateCreateServerlessCacheSnapshot(input);
     if (invalid) return { result: invalid, awsRequestId: null };
     if (key == null) return await this.createOnce(input, { since: Date.now(), earlierCallUnsettled: false });
-    return await this.createIdempotently(input, JSON.stringify([this.keyOwner, 'createServerlessCacheSnapshot', key]));
+    return await this.createIdempotently(input, key);
   }
 
-  private async createIdempotently(input: CreateServerlessCacheSnapshotInput, key: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
-    const { answer, replayed } = await idempotently<CreateSnapshotAnswer>({
-      ...(this.idempotency as Omit<IdempotentMutations, 'records'> & { records: IdempotencyRecords<CreateSnapshotAnswer> }),
+  private async createIdempotently(input: CreateServerlessCacheSnapshotInput, clientKey: string): Promise<CreateSnapshotAnswer & { replayed?: boolean }> {
+    const { answer, replayed } = await idempotently<CreateSnapshotAnswer>(this.idempotency, {
+      owner: this.keyOwner,
       mutation: 'createServerlessCacheSnapshot',
-      key,
+      clientKey,
       fingerprint: createRequestFingerprint(input),
       run: (since, earlierCallUnsettled) => this.createOnce(input, { since, earlierCallUnsettled }),
     });
