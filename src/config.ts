@@ -77,6 +77,10 @@ export interface GraphQLConfig {
   maxCost: number;
   /** Whether a rejection names the limit and the document's figure. */
   exposeLimits: boolean;
+  /** Registered documents (hash → text, GraphQL Code Generator's persisted-documents format). */
+  trustedDocumentsFile: string | undefined;
+  /** Refuse every document not in `trustedDocumentsFile`, over HTTP and WebSocket alike. */
+  trustedDocumentsOnly: boolean;
 }
 
 export interface LimitsConfig {
@@ -262,6 +266,8 @@ const variables = {
   GRAPHQL_MAX_DIRECTIVES: nonNegativeInt.default(50),
   GRAPHQL_MAX_COST: positiveInt.default(2_000),
   GRAPHQL_EXPOSE_LIMITS: bool.default(true),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+  TRUSTED_DOCUMENTS_ONLY: bool.default(false),
   TRUSTED_PROXIES: list
     .refine(
       (entries) => {
@@ -383,6 +389,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       `SHUTDOWN_GRACE_MS=${shutdownGraceMs} is shorter than UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS}: a stop could cut an AWS call that has started, whose change would then happen unreported`,
     ]);
   }
+  if (v.TRUSTED_DOCUMENTS_ONLY && v.TRUSTED_DOCUMENTS_FILE === undefined) {
+    throw new ConfigurationError(['TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS_FILE: with no registered document, every request would be refused']);
+  }
   const embedded = backend === 'embedded';
   return {
     auth: authConfig(v, embedded),
@@ -413,6 +422,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       maxDirectives: v.GRAPHQL_MAX_DIRECTIVES,
       maxCost: v.GRAPHQL_MAX_COST,
       exposeLimits: v.GRAPHQL_EXPOSE_LIMITS,
+      trustedDocumentsFile: v.TRUSTED_DOCUMENTS_FILE,
+      trustedDocumentsOnly: v.TRUSTED_DOCUMENTS_ONLY,
     },
     limits: {
       trustedProxies: v.TRUSTED_PROXIES,

@@ -40,6 +40,11 @@ export enum GatewayErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** A WebSocket already runs as many operations as one may; the socket stays usable. */
   SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
+  /**
+   * The gateway runs registered documents only (TRUSTED_DOCUMENTS_ONLY=true) and this one is not
+   * registered: HTTP 400, nothing ran. Send a registered document, by its id or its exact text.
+   */
+  PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST',
 }
 
 const MESSAGES: Record<GatewayErrorCode, string> = {
@@ -49,6 +54,8 @@ const MESSAGES: Record<GatewayErrorCode, string> = {
   [GatewayErrorCode.FORBIDDEN]: 'Your credentials do not allow this.',
   [GatewayErrorCode.RATE_LIMITED]: 'Rate limit reached. Please retry later.',
   [GatewayErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED]: 'Too many operations on this connection.',
+  [GatewayErrorCode.PERSISTED_QUERY_NOT_IN_LIST]:
+    'This gateway runs registered documents only, and this document is not registered. Send a registered document by its id or its exact text.',
   [GatewayErrorCode.UPSTREAM_THROTTLED]: 'AWS is throttling requests right now. Please retry in a few seconds.',
   [GatewayErrorCode.UPSTREAM_UNAVAILABLE]: 'AWS ElastiCache could not be reached. Please retry later.',
   [GatewayErrorCode.OUTCOME_UNKNOWN]:

@@ -65,9 +65,9 @@ export interface OperationSource {
  * `GRAPHQL_VALIDATION_FAILED`, `OPERATION_RESOLUTION_FAILURE`, `BAD_USER_INPUT`).
  */
 export function documentChecker(schema: GraphQLSchema, config: GraphQLConfig): (source: OperationSource) => CheckedDocument {
-  const rules = [...specifiedRules, ...validationRules(config), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const validateDocument = documentValidator(schema, config);
   return ({ query, operationName, variables }) => {
-    const checked = parseAndValidate(schema, query, config, rules);
+    const checked = validateDocument(query);
     if ('errors' in checked) return checked;
     const operation = getOperationAST(checked.document, operationName);
     if (!operation) {
@@ -84,6 +84,15 @@ export function documentChecker(schema: GraphQLSchema, config: GraphQLConfig): (
     }
     return checked;
   };
+}
+
+/**
+ * The document alone (no operation chosen, no variables): parsed with the token limit and
+ * validated with every rule, as Apollo Server does for HTTP requests.
+ */
+export function documentValidator(schema: GraphQLSchema, config: GraphQLConfig): (source: string) => CheckedDocument {
+  const rules = [...specifiedRules, ...validationRules(config), ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  return (source) => parseAndValidate(schema, source, config, rules);
 }
 
 function parseAndValidate(schema: GraphQLSchema, source: string, config: GraphQLConfig, rules: readonly ValidationRule[]): CheckedDocument {

@@ -8,6 +8,9 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { GraphQLFormattedError } from 'graphql';
+import type { LeanRequest, LeanResponse } from './trusted-documents/lean-path';
+import { leanContentType, type TrustedDocumentRouting } from './trusted-documents/routing';
 
 function headerMap(headers: FastifyRequest['headers']): HeaderMap {
   const map = new HeaderMap();
@@ -18,18 +21,46 @@ function headerMap(headers: FastifyRequest['headers']): HeaderMap {
   return map;
 }
 
+/** What the route does besides Apollo: trusted documents' routing and the lean path. */
+export interface TrustedDocumentPaths<TContext> {
+  routing: TrustedDocumentRouting;
+  lean: { run(request: LeanRequest, context: TContext): Promise<LeanResponse> };
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Told which path answered each request (refused: with the error), for metrics and the log. */
+  routed: (path: 'lean' | 'apollo' | 'refused', request: FastifyRequest, refusal?: GraphQLFormattedError) => void;
+}
+
 export function graphqlRouteHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (request: FastifyRequest) => Promise<TContext>,
+  trusted: TrustedDocumentPaths<TContext>,
 ) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<string | FastifyReply> => {
     const query = request.url.indexOf('?');
+    const search = query === -1 ? '' : request.url.slice(query);
+    const route = trusted.routing.route({ method: request.method, search, headers: request.headers, body: request.body });
+    if (route.to === 'refused') {
+      // Refused before anything ran; the same mask as every other error.
+      const { http, ...extensions } = route.error.extensions as { http?: { status?: number } };
+      const refusal = trusted.formatError({ ...route.error.toJSON(), extensions }, route.error);
+      trusted.routed('refused', request, refusal);
+      void reply.code(http?.status ?? 400).type('application/json; charset=utf-8');
+      return `${JSON.stringify({ errors: [refusal] })}\n`;
+    }
+    trusted.routed(route.to, request);
+    if (route.to === 'lean') {
+      const contentType = leanContentType(request.headers.accept) ?? 'application/json; charset=utf-8';
+      const answer = await trusted.lean.run({ ...route, contentType }, await context(request));
+      for (const [name, value] of answer.headers) void reply.header(name, value);
+      void reply.code(answer.status);
+      return answer.body;
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: request.method,
         headers: headerMap(request.headers),
-        search: query === -1 ? '' : request.url.slice(query),
-        body: request.body,
+        search: route.search,
+        body: route.body,
       },
       context: () => context(request),
     });

@@ -42,6 +42,9 @@ import { listenFailure } from './startup-checks';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
 import { registerPossibleTypesRoute } from './possible-types';
 import { registerConsoleRoutes } from './console-route';
+import { LeanPath } from './trusted-documents/lean-path';
+import { TrustedDocuments } from './trusted-documents/manifest';
+import { TrustedDocumentRouting } from './trusted-documents/routing';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -125,11 +128,16 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     mayExportTo: (bucket) => exportBuckets.matches(bucket),
   });
   const schema = buildSchema();
+  // Read and checked before anything listens: a manifest the gateway would refuse fails the start.
+  const trustedDocuments =
+    config.graphql.trustedDocumentsFile === undefined ? TrustedDocuments.NONE : await TrustedDocuments.load(config.graphql.trustedDocumentsFile, schema, config.graphql);
+  const trustedRouting = new TrustedDocumentRouting(trustedDocuments, config.graphql.trustedDocumentsOnly);
   const formatError = maskErrors();
   const operations = new OperationObserver(metrics);
   const clientAddress = clientAddressOf(config.limits.trustedProxies);
   const rateLimits = new MemoryTokenBucketStore();
   const admission = new Admission(schema, config.graphql, config.limits, rateLimits);
+  const leanPath = new LeanPath({ schema, admission, operations, formatError });
   const metricsPort = config.metrics.port;
   const metricsServer: MetricsServer | undefined =
     metricsPort === undefined ? undefined : createMetricsServer({ ...config.metrics, port: metricsPort }, metrics, logger);
@@ -188,15 +196,12 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
             },
             willSendResponse: ({ response, operation, operationName, contextValue }) => {
               const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-              operations.finish(contextValue.logger, {
+              operations.finishOperation(contextValue, {
                 name: operationName ?? undefined,
                 type: operation?.operation,
                 transport: 'http',
                 startedAt,
-                awsCalls: contextValue.awsCalls(),
-                results: contextValue.mutationResults,
                 errorCodes: (body?.errors ?? []).map(errorCodeOf),
-                principalId: contextValue.principal.kind === 'anonymous' ? undefined : contextValue.principal.id,
               });
               return Promise.resolve();
             },
@@ -225,6 +230,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
       formatError,
       contextFor,
       operations,
+      trustedDocuments: trustedRouting,
     });
   await apollo.start();
 
@@ -262,11 +268,23 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
     onRequest: [refuseUnsupportedCharset, authenticate],
-    handler: graphqlRouteHandler(apollo, (request) => {
-      // The authentication hook lets no request through without one.
-      if (request.principal === null) throw new Error('GraphQL request without a principal');
-      return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
-    }),
+    handler: graphqlRouteHandler(
+      apollo,
+      (request) => {
+        // The authentication hook lets no request through without one.
+        if (request.principal === null) throw new Error('GraphQL request without a principal');
+        return Promise.resolve(contextFor({ requestId: request.id, principal: request.principal }));
+      },
+      {
+        routing: trustedRouting,
+        lean: leanPath,
+        formatError,
+        routed: (path, request, refusal) => {
+          metrics.recordHttpPath(path);
+          if (refusal !== undefined) request.log.info({ code: refusal.extensions?.code, message: refusal.message }, 'GraphQL request refused before it ran');
+        },
+      },
+    ),
   });
   // Apollo Client's `possibleTypes`, from the schema served above, behind the same authentication.
   registerPossibleTypesRoute(app, schema, [authenticate]);

@@ -32,6 +32,7 @@ import type { Admission } from './limits/admission';
 import type { Logger } from './logger';
 import { errorCodeOf, type OperationObserver } from './observability/operations';
 import { isAllowedOrigin } from './origins';
+import type { TrustedDocumentRouting } from './trusted-documents/routing';
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -47,6 +48,8 @@ export interface SubscriptionServerOptions {
   contextFor: ContextFactory;
   /** Each operation's log line and metrics, as on HTTP. */
   operations: OperationObserver;
+  /** TRUSTED_DOCUMENTS_ONLY's refusal, as on HTTP. */
+  trustedDocuments: TrustedDocumentRouting;
 }
 
 /** What the socket keeps of an operation it runs, until it ends. */
@@ -101,6 +104,7 @@ export function serveSubscriptions({
   formatError,
   contextFor,
   operations,
+  trustedDocuments,
 }: SubscriptionServerOptions): SubscriptionServer {
   /**
    * Operations running, by their subscribe message (graphql-ws hands the same payload object to
@@ -114,15 +118,12 @@ export function serveSubscriptions({
     running.delete(payload);
     const { context } = operation;
     if (operation.countedAsSubscription === true) operations.subscriptionEnded();
-    operations.finish(context.logger, {
+    operations.finishOperation(context, {
       name: operation.name,
       type: operation.type,
       transport: 'websocket',
       startedAt: operation.startedAt,
-      awsCalls: context.awsCalls(),
-      results: context.mutationResults,
       errorCodes: operation.errorCodes,
-      principalId: context.principal.kind === 'anonymous' ? undefined : context.principal.id,
     });
   };
   /** Notes the errors an operation's answer carries, logging those the mask hides. */
@@ -220,6 +221,8 @@ export function serveSubscriptions({
             ),
           ];
         }
+        const untrusted = trustedDocuments.refusal(payload.query);
+        if (untrusted !== undefined) return [untrusted];
         const checked = check(payload);
         if ('errors' in checked) return checked.errors;
         const operation = getOperationAST(checked.document, payload.operationName);

@@ -82,6 +82,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly httpPaths = new Counter({
+    name: 'graphql_http_requests_by_path_total',
+    help: "GraphQL HTTP requests by what answered them: lean (a registered document, run without Apollo Server's per-request machinery), apollo, or refused (not registered under TRUSTED_DOCUMENTS_ONLY, or an unusable documentId).",
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
+
   /** Operation names are the client's choice: the first ones seen keep their label, the rest share one. */
   private readonly operationNames = new Set<string>();
 
@@ -132,6 +139,10 @@ export class GatewayMetrics {
 
   recordAuthenticationRefusal(failure: string, transport: 'http' | 'websocket'): void {
     this.refusals.inc({ failure, transport });
+  }
+
+  recordHttpPath(path: 'lean' | 'apollo' | 'refused'): void {
+    this.httpPaths.inc({ path });
   }
 
   recordReplay(mutation: string): void {

@@ -7,8 +7,20 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { isClientSafe } from '../errors';
+import type { Principal } from '../auth/principal';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from './metrics';
+
+/** What an operation's context (src/context.ts) tells of it at its end. */
+export interface OperationContext {
+  logger: Logger;
+  principal: Principal;
+  awsCalls: () => number;
+  mutationResults: readonly { field: string; typename: string }[];
+}
+
+/** The facts a door knows itself; the rest come from the operation's context. */
+export type DoorFacts = Pick<OperationFacts, 'name' | 'type' | 'transport' | 'startedAt' | 'errorCodes'>;
 
 export interface OperationFacts {
   /** The operation's name as the client chose it; undefined for an anonymous one. */
@@ -55,6 +67,16 @@ export class OperationObserver {
       const original = unwrapResolverError(error);
       if (!isClientSafe(original, error.extensions.code)) logger.error({ err: original, path: error.path }, 'unexpected error masked from the client');
     }
+  }
+
+  /** The operation's line and metrics, from what its door saw and what its context gathered. */
+  finishOperation(context: OperationContext, facts: DoorFacts): void {
+    this.finish(context.logger, {
+      ...facts,
+      awsCalls: context.awsCalls(),
+      results: context.mutationResults,
+      principalId: context.principal.kind === 'anonymous' ? undefined : context.principal.id,
+    });
   }
 
   finish(logger: Logger, facts: OperationFacts): void {

@@ -1,0 +1,132 @@
+/**
+ * The lean path: a registered document, already parsed and validated at start, executed without
+ * Apollo Server's per-request machinery (its request parsing, plugin dispatch, document cache and
+ * response assembly), which costs more than the execution itself for the small operations front
+ * ends send most.
+ *
+ * It is not a second pipeline. Authentication ran in the route's hook, as for Apollo; the context
+ * comes from the one factory (so authorization and audit run in the services as always); admission
+ * (cost and rate limits), the log line and metrics, and the error mask are the same functions the
+ * Apollo plugin in src/server.ts calls. What it does itself is what Apollo would do with them: the
+ * order of the stages, error normalisation, the status and the body's layout. The differential test
+ * (test/gateway/trusted-documents.test.ts) sends every kind of request down both paths and requires
+ * the same status, headers and body.
+ */
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { execute, GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { GatewayContext } from '../context';
+import type { Admission } from '../limits/admission';
+import { errorCodeOf, type OperationObserver } from '../observability/operations';
+import type { TrustedDocument } from './manifest';
+
+export interface LeanRequest {
+  document: TrustedDocument;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown> | undefined;
+  /** The response's content type, as Apollo would choose it for the request's `accept`. */
+  contentType: string;
+}
+
+export interface LeanResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+export interface LeanPathStages {
+  schema: GraphQLSchema;
+  admission: Admission;
+  operations: OperationObserver;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+export class LeanPath {
+  constructor(private readonly stages: LeanPathStages) {}
+
+  async run(request: LeanRequest, context: GatewayContext): Promise<LeanResponse> {
+    const startedAt = process.hrtime.bigint();
+    const { document, operation, variables } = request;
+    const operationName = operation.name?.value;
+    const head: Head = { status: undefined, headers: [['content-type', request.contentType]] };
+    const finish = (result: { errors?: GraphQLFormattedError[]; data?: unknown }): LeanResponse => {
+      this.stages.operations.finishOperation(context, {
+        name: operationName,
+        type: operation.operation,
+        transport: 'http',
+        startedAt,
+        errorCodes: (result.errors ?? []).map(errorCodeOf),
+      });
+      // Apollo's layout: errors first, then data; one trailing newline.
+      return { status: head.status ?? 200, headers: head.headers, body: `${JSON.stringify({ errors: result.errors, data: result.data })}\n` };
+    };
+
+    try {
+      await this.stages.admission.admit({ document: document.document, operationName, variables, principal: context.principal });
+    } catch (refused) {
+      // A request refused before execution: Apollo's answer is the error alone, 500 unless it says.
+      const errors = [asGraphQLError(refused)];
+      this.stages.operations.logUnexpected(context.logger, errors);
+      const formatted = this.format(errors, head);
+      head.status ??= 500;
+      return finish({ errors: formatted });
+    }
+
+    const result = await execute({ schema: this.stages.schema, document: document.document, contextValue: context, variableValues: variables, operationName });
+    if (result.errors === undefined) return finish({ data: result.data });
+    const errors = result.errors.map((error) => (isVariableCoercionError(error) && error.extensions.code == null ? asUserInputError(error) : error));
+    this.stages.operations.logUnexpected(context.logger, errors);
+    const formatted = this.format(errors, head);
+    // Apollo answers 400 when the variables could not be coerced (nothing ran, so no data).
+    if (result.data === undefined) head.status ??= 400;
+    return finish({ errors: formatted, data: result.data });
+  }
+
+  /** Apollo's normalisation, then the gateway's mask; `extensions.http` goes to the response head. */
+  private format(errors: readonly GraphQLError[], head: Head): GraphQLFormattedError[] {
+    return errors.map((error) => {
+      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR };
+      const http = extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+      if (http !== undefined && typeof http === 'object') {
+        if (typeof http.status === 'number') head.status = http.status;
+        for (const [name, value] of http.headers ?? []) {
+          const at = head.headers.findIndex(([existing]) => existing === name);
+          if (at === -1) head.headers.push([name, value]);
+          else head.headers[at] = [name, value];
+        }
+        delete extensions.http;
+      }
+      try {
+        return this.stages.formatError({ ...error.toJSON(), extensions }, error);
+      } catch {
+        return { message: 'Internal server error', extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR } };
+      }
+    });
+  }
+}
+
+interface Head {
+  status: number | undefined;
+  headers: [string, string][];
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  const cause = error instanceof Error ? error : new Error(`Unexpected error value: ${String(error)}`);
+  return new GraphQLError(cause.message, { originalError: cause });
+}
+
+/** graphql-js's words for a variable that could not be coerced (the test Apollo applies). */
+function isVariableCoercionError(error: GraphQLError): boolean {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const name = node.variable.name.value;
+  return ['has invalid value', 'got invalid value ', 'of required type ', 'of non-null type '].some((tail) => error.message.startsWith(`Variable "$${name}" ${tail}`));
+}
+
+function asUserInputError(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    originalError: error.originalError ?? error,
+    extensions: { ...error.extensions, code: ApolloServerErrorCode.BAD_USER_INPUT },
+  });
+}
