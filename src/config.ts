@@ -117,6 +117,12 @@ export interface ReadConfig {
    * cheaper in AWS calls than one call per name (an account holds at most a few pages of caches).
    */
   cacheListingThreshold: number;
+  /**
+   * How long a successful AWS read is kept and served to later identical reads; 0: not kept (reads
+   * in flight at the same moment are shared either way). Changes made by anything but this
+   * process can show that much later; this process's own writes drop what is kept.
+   */
+  sharedCacheMs: number;
 }
 
 export interface ExportConfig {
@@ -291,6 +297,8 @@ const variables = {
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   UPSTREAM_BATCHING: bool.default(true),
   UPSTREAM_CACHE_LISTING_THRESHOLD: positiveInt.default(2),
+  // A microcache: a minute already lets another replica's change go unseen for a minute.
+  UPSTREAM_READ_CACHE_MS: nonNegativeInt.max(60_000).default(0),
   IDEMPOTENCY_MAX_RECORDS: positiveInt.default(10_000),
   EXPORT_S3_BUCKETS: list.optional(),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
@@ -438,6 +446,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     reads: {
       batching: v.UPSTREAM_BATCHING,
       cacheListingThreshold: v.UPSTREAM_CACHE_LISTING_THRESHOLD,
+      sharedCacheMs: v.UPSTREAM_READ_CACHE_MS,
     },
     idempotency: { maxRecords: v.IDEMPOTENCY_MAX_RECORDS },
     // The emulator's seeded bucket by default; against AWS, none until the operator names them.

@@ -20,6 +20,7 @@ import { authenticationHook } from './auth/http';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
 import { ElastiCacheDataSource } from './elasticache/data-source';
+import { ReadSharing } from './elasticache/read-sharing';
 import { maskErrors } from './errors';
 import { errorCodeOf, OperationObserver } from './observability/operations';
 import { requestIdFrom } from './request-id';
@@ -99,7 +100,12 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     // Fetch the issuer's discovery document now rather than during the first request.
     authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
-  const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics });
+  const dataSource = new ElastiCacheDataSource(elasticache, {
+    callDeadlineMs: config.upstream.callDeadlineMs,
+    logger,
+    metrics,
+    readSharing: new ReadSharing(config.reads.sharedCacheMs, metrics),
+  });
   const snapshotStatus = new SnapshotStatusWatcher(
     (name) => {
       metrics.recordPoll();
@@ -142,7 +148,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   const metricsServer: MetricsServer | undefined =
     metricsPort === undefined ? undefined : createMetricsServer({ ...config.metrics, port: metricsPort }, metrics, logger);
   let metricsUrl: string | undefined;
-  // Its own deadline: a probe waits for the check, and probes time out in a second or two.
+  // Its own deadline: a probe waits for the check, and probes time out in a second or two. It
+  // shares no reads: a kept answer would say AWS is reachable when it may no longer be.
   const readinessSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.lifecycle.readyCheckTimeoutMs, logger, metrics });
   const readiness = new Readiness(elastiCacheProbe(readinessSource), { intervalMs: config.lifecycle.readyCheckIntervalMs });
 

@@ -51,6 +51,13 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ UPSTREAM_CALL_DEADLINE_MS: '500', UPSTREAM_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/UPSTREAM_CALL_DEADLINE_MS=500/);
   });
 
+  it('keeps no AWS read by default, and a read for at most a minute when asked', () => {
+    expect(loadGatewayConfig({}).reads.sharedCacheMs).toBe(0);
+    expect(loadGatewayConfig({ UPSTREAM_READ_CACHE_MS: '250' }).reads.sharedCacheMs).toBe(250);
+    expect(() => loadGatewayConfig({ UPSTREAM_READ_CACHE_MS: '60001' })).toThrow(/UPSTREAM_READ_CACHE_MS="60001"/);
+    expect(() => loadGatewayConfig({ UPSTREAM_READ_CACHE_MS: '-1' })).toThrow(/UPSTREAM_READ_CACHE_MS="-1"/);
+  });
+
   it('reads CORS origins as a list, and refuses anything that is not an origin', () => {
     expect(loadGatewayConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).graphql.corsOrigins).toEqual([
       'https://a.example',

@@ -4,8 +4,6 @@
  * AWS and its answer lost while the retry is refused: deciding whether AWS created anything needs
  * every attempt's fate, not the last one's.
  */
-import type { DeserializeMiddleware, MiddlewareStack } from '@smithy/types';
-
 export type AttemptFate =
   /** The request never left: refused, unresolvable, or no connection in time. AWS saw nothing. */
   | 'not-sent'
@@ -60,27 +58,9 @@ export function mayStillBeRunning(fates: readonly AttemptFate[]): boolean {
   return fates.includes('cut');
 }
 
-/** What became of each failed attempt of one call, and the error it failed with. */
+/** What became of each failed attempt of one call, and the error it failed with (recorded by src/elasticache/call-control.ts). */
 export interface FailedAttempts {
   fates: AttemptFate[];
   /** The SDK's error name (or Node's error code) of each, for the log. */
   errors: string[];
-}
-
-/**
- * Records each failed attempt of `command`. Sits in the deserialize step, inside the SDK's retry
- * loop (finalizeRequest), so it sees every attempt rather than the last.
- */
-export function recordFailedAttempts<I extends object, O extends object>(command: { middlewareStack: MiddlewareStack<I, O> }, into: FailedAttempts): void {
-  const record: DeserializeMiddleware<I, O> = (next) => async (args) => {
-    try {
-      return await next(args);
-    } catch (error) {
-      into.fates.push(attemptFate(error));
-      const e = error as { name?: string; code?: string };
-      into.errors.push(e.code !== undefined && e.name === 'TimeoutError' ? e.code : (e.name ?? 'Error'));
-      throw error;
-    }
-  };
-  command.middlewareStack.add(record, { step: 'deserialize', priority: 'high', name: 'gatewayAttemptFates' });
 }

@@ -1,6 +1,7 @@
 /**
  * The gateway's only door to ElastiCache: every call goes through `send()`, which waits its turn
- * (the request's and its principal's share of AWS), applies the per-call deadline, counts and logs
+ * (the request's and its principal's share of AWS), applies the per-call deadline, shares identical
+ * reads across requests (src/elasticache/read-sharing.ts), counts and logs
  * the call, and ends in one of three ways: the SDK's output, an `AwsFault` for a fault AWS
  * documents for the operation, or an `UpstreamError` with a stable code for anything else. It knows
  * nothing of GraphQL: what each operation's input and output mean lives in src/operations/.
@@ -11,8 +12,10 @@ import { UNGATED, type UpstreamGate } from '../limits/concurrency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import type { Command } from '@smithy/types';
-import { recordFailedAttempts, type AttemptFate, type FailedAttempts } from './attempts';
+import type { AttemptFate } from './attempts';
 import { AwsFault, documentedFaults, wireCode, type ElastiCacheOperation } from './aws-fault';
+import { CallDeadline } from './call-control';
+import { isReadOperation, type ReadSharing } from './read-sharing';
 import { classifyUpstreamError } from './upstream-errors';
 
 /** What the gateway reads from an SDK error; the SDK's own types vary by error class. */
@@ -63,6 +66,8 @@ export interface DataSourceOptions {
   callDeadlineMs: number;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Where identical reads are shared across requests; without it, every read is sent. */
+  readSharing?: ReadSharing;
 }
 
 /** An ElastiCache command (`new DescribeServerlessCachesCommand(…)`) whose output is `O`. */
@@ -90,47 +95,87 @@ export class ElastiCacheDataSource {
     this.logger = logger ?? options.logger;
   }
 
-  /**
-   * The same door to AWS for one request: calls bounded by its `gate`, logged through its logger.
-   * (Lines say `component` themselves: a child logger per request costs more than the rare line.)
-   */
-  /** Calls sent through this door so far (for one request: the AWS calls it made). */
+  /** Calls sent through this door so far (for one request: the AWS calls it made; a shared read is not one). */
   get calls(): number {
     return this.callsSent;
   }
 
+  /**
+   * The same door to AWS for one request: calls bounded by its `gate`, logged through its logger.
+   * (Lines say `component` themselves: a child logger per request costs more than the rare line.)
+   */
   forRequest(gate: UpstreamGate, requestLogger: Logger): ElastiCacheDataSource {
     return new ElastiCacheDataSource(this.client, this.options, gate, requestLogger);
   }
 
   /**
-   * Sends `command`. Every failed attempt is recorded: a call that needed retries logs them, and
-   * the fault or error a call ends with carries their fates, so a caller can tell whether AWS may
-   * have acted.
+   * Sends `command`, or, for a read, shares the same read already in flight or kept (see
+   * src/elasticache/read-sharing.ts). Every failed attempt is recorded: a call that needed retries
+   * logs them, and the fault or error a call ends with carries their fates, so a caller can tell
+   * whether AWS may have acted.
    */
   async send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(operation: ElastiCacheOperation, command: ElastiCacheCommand<I, O>): Promise<O> {
-    const failed: FailedAttempts = { fates: [], errors: [] };
-    recordFailedAttempts(command, failed);
-    const attempts = failed.fates;
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    // The deadline ends with the call. AbortSignal.timeout's timer and signal would outlive every
-    // call by the whole deadline: 25 s of old-generation garbage at 1,000 calls a second.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.callDeadlineMs);
-    let release: () => void;
+    const sharing = this.options.readSharing;
+    if (sharing === undefined) return this.sendOwn(operation, command);
+    if (!isReadOperation(operation)) return this.sendOwn(operation, command, () => sharing.written());
+    const key = sharing.keyOf(operation, command.input);
+    // A joined read costs AWS nothing, so it takes no turn at the gate; its own deadline still bounds its wait.
+    const reused = sharing.reuse<O>(operation, key, performance.now() + this.options.callDeadlineMs, () => this.joinedPastDeadline(operation));
+    if (reused !== undefined) return reused;
+    const deadline = new CallDeadline(this.options.callDeadlineMs);
+    const release = await this.turn(operation, deadline);
+    // The same read may have been sent while this one waited its turn.
+    const sentMeanwhile = sharing.reuse<O>(operation, key, deadline.endsAt, () => this.joinedPastDeadline(operation));
+    if (sentMeanwhile !== undefined) {
+      deadline.end();
+      release();
+      return sentMeanwhile;
+    }
+    return sharing.share(operation, key, deadline.endsAt, this.sendNow(operation, command, deadline, release));
+  }
+
+  private async sendOwn<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    operation: ElastiCacheOperation,
+    command: ElastiCacheCommand<I, O>,
+    /** Called as a mutation is sent and again when it ends, so that shared reads never outlive it. */
+    written?: () => void,
+  ): Promise<O> {
+    const deadline = new CallDeadline(this.options.callDeadlineMs);
+    const release = await this.turn(operation, deadline);
+    return this.sendNow(operation, command, deadline, release, written);
+  }
+
+  /** Waits for the call's turn at the gate; the wait counts against the call's own deadline. */
+  private async turn(operation: ElastiCacheOperation, deadline: CallDeadline): Promise<() => void> {
     try {
-      // Waiting for a turn counts against the call's own deadline.
-      release = await this.gate.acquire(deadline.signal);
+      return await this.gate.acquire(deadline.signal);
     } catch {
-      clearTimeout(timer);
-      this.logger.warn({ ...COMPONENT, operation, deadlineMs: this.options.callDeadlineMs }, 'AWS call waited its turn past its deadline');
+      deadline.end();
+      this.logger.warn({ ...COMPONENT, operation, deadlineMs: deadline.ms }, 'AWS call waited its turn past its deadline');
       // Nothing was sent: an UpstreamError with no attempts says so.
       throw new UpstreamError(GatewayErrorCode.UPSTREAM_UNAVAILABLE, undefined);
     }
+  }
+
+  private joinedPastDeadline(operation: ElastiCacheOperation): UpstreamError {
+    this.logger.warn({ ...COMPONENT, operation, deadlineMs: this.options.callDeadlineMs }, 'AWS read joined the same read in flight and waited past its deadline');
+    return new UpstreamError(GatewayErrorCode.UPSTREAM_UNAVAILABLE, undefined);
+  }
+
+  private async sendNow<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    operation: ElastiCacheOperation,
+    command: ElastiCacheCommand<I, O>,
+    deadline: CallDeadline,
+    release: () => void,
+    written?: () => void,
+  ): Promise<O> {
+    const failed = deadline.failed;
+    const attempts = failed.fates;
+    const seconds = () => deadline.elapsedSeconds();
     this.callsSent++;
+    written?.();
     try {
-      const output = await this.client.send(command, { abortSignal: deadline.signal });
+      const output = await deadline.run(command.input, () => this.client.send(command));
       this.options.metrics.recordUpstreamCall(operation, 'success', seconds(), failed.fates.length + 1);
       if (failed.fates.length > 0) {
         this.logger.info({ ...COMPONENT, operation, attempts: failed.fates.length + 1, retried: failed.errors }, 'AWS call succeeded after retries');
@@ -157,8 +202,9 @@ export class ElastiCacheDataSource {
       this.logger.warn({ ...COMPONENT, ...details, code, err: caught, attemptFates: attempts, retried: failed.errors }, 'ElastiCache call failed');
       throw new UpstreamError(code, details.awsRequestId, [...attempts], retryAfterSeconds(caught));
     } finally {
-      clearTimeout(timer);
+      deadline.end();
       release();
+      written?.();
     }
   }
 

@@ -53,7 +53,7 @@ export function sendAwsError(res: ServerResponse, error: AwsError, requestId: st
 }
 
 function injectedError(fault: NonNullable<FaultInjection['fault']>): AwsError {
-  return new AwsError(fault.code, fault.status, fault.message, fault.type);
+  return new AwsError(fault.code, fault.status, fault.message, fault.type, fault.retryAfterSeconds);
 }
 
 export class AwsApi {
@@ -110,7 +110,7 @@ export class AwsApi {
       }
       const error = err instanceof AwsError ? err : internalFailure();
       if (!(err instanceof AwsError)) this.deps.logger.error({ err, requestId, action }, 'aws request failed unexpectedly');
-      sendAwsError(res, error, requestId);
+      sendAwsError(res, error, requestId, error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) });
       this.deps.logger.debug({ requestId, action, status: error.httpStatus, code: error.code, ms: this.deps.clock() - started }, 'aws request');
     }
   }

@@ -21,6 +21,8 @@ export class AwsError extends Error {
     readonly httpStatus: number,
     message: string,
     readonly type: ErrorType,
+    /** Seconds the client is asked to wait before trying again (a `Retry-After` header), if any. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AwsError';

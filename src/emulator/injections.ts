@@ -23,7 +23,7 @@ export interface FaultInjection {
    * place of the real answer: AWS accepted the request but the client never heard.
    */
   afterOperation: boolean;
-  fault?: { code: string; status: number; type: ErrorType; message: string };
+  fault?: { code: string; status: number; type: ErrorType; message: string; retryAfterSeconds?: number };
 }
 
 export type FaultInjectionRequest = z.infer<ReturnType<typeof faultInjectionSchema>>;
@@ -47,6 +47,7 @@ export function faultInjectionSchema(actions: readonly string[]) {
         .optional(),
       status: z.int().min(400).max(599).optional(),
       message: z.string().min(1).max(2048).optional(),
+      retryAfterSeconds: z.int().min(0).max(3600).optional(),
       times: z.int().min(1).max(1_000_000).default(1),
       delayMs: z.int().min(0).max(MAX_DELAY_MS).optional(),
       dropConnection: z.boolean().default(false),
@@ -60,6 +61,7 @@ export function faultInjectionSchema(actions: readonly string[]) {
       if (b.code === undefined) {
         if (b.status !== undefined) ctx.addIssue({ code: 'custom', path: ['status'], message: 'only allowed together with code' });
         if (b.message !== undefined) ctx.addIssue({ code: 'custom', path: ['message'], message: 'only allowed together with code' });
+        if (b.retryAfterSeconds !== undefined) ctx.addIssue({ code: 'custom', path: ['retryAfterSeconds'], message: 'only allowed together with code' });
       } else if (b.dropConnection) {
         ctx.addIssue({ code: 'custom', path: ['dropConnection'], message: 'cannot be combined with code: a dropped connection answers nothing' });
       } else if (b.status === undefined && findModeledFault(b.code) === undefined) {
@@ -106,6 +108,7 @@ export class FaultInjector {
         status,
         type: modeled?.type ?? (status >= 500 ? 'Receiver' : 'Sender'),
         message: request.message ?? modeled?.documentation ?? `Injected ${request.code} fault.`,
+        ...(request.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: request.retryAfterSeconds }),
       };
     }
     this.queue.push(injection);

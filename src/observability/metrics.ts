@@ -5,6 +5,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type UpstreamOutcome = 'success' | 'fault' | 'error';
+/** How a read was answered: sent to AWS, joined to the same read in flight, or kept from an earlier one. */
+export type ReadSharingOutcome = 'sent' | 'joined' | 'cached';
 
 const MAX_OPERATION_NAMES = 100;
 const MAX_OPERATION_NAME_LENGTH = 100;
@@ -24,6 +26,13 @@ export class GatewayMetrics {
     help: 'Duration of ElastiCache API calls, retries included.',
     labelNames: ['operation'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  private readonly readSharing = new Counter({
+    name: 'elasticache_read_sharing_total',
+    help: 'ElastiCache reads by how they were answered: sent to AWS, joined to the same read in flight, or cached (UPSTREAM_READ_CACHE_MS).',
+    labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -108,6 +117,10 @@ export class GatewayMetrics {
     this.upstreamCalls.inc({ operation, outcome });
     this.upstreamDuration.observe({ operation }, seconds);
     this.upstreamAttempts.observe({ operation }, attempts);
+  }
+
+  recordReadSharing(operation: string, outcome: ReadSharingOutcome): void {
+    this.readSharing.inc({ operation, outcome });
   }
 
   recordOperation(operation: {

@@ -36,6 +36,7 @@ describe('faultInjectionSchema', () => {
     [{ code: 'ServiceUnavailable', status: 503, afterOperation: true, delayMs: 10 }],
     [{ code: 'ServerlessCacheNotFoundFault', afterOperation: false }],
     [{ delayMs: 5, afterOperation: false }],
+    [{ code: 'Throttling', status: 400, retryAfterSeconds: 3 }],
   ])('accepts %j', (body) => {
     expect(problems(body)).toBeUndefined();
   });
@@ -49,6 +50,8 @@ describe('faultInjectionSchema', () => {
     ['probability Infinity', { code: 'Throttling', status: 400, probability: Infinity }, /^probability: /],
     ['afterOperation alone', { afterOperation: true }, /afterOperation: requires dropConnection or code/],
     ['afterOperation with only a delay', { afterOperation: true, delayMs: 10 }, /^afterOperation: requires dropConnection or code/],
+    ['a Retry-After without an error to carry it', { delayMs: 5, retryAfterSeconds: 3 }, /^retryAfterSeconds: only allowed together with code/],
+    ['a negative Retry-After', { code: 'Throttling', status: 400, retryAfterSeconds: -1 }, /^retryAfterSeconds: Too small/],
     ['afterOperation as a number', { afterOperation: 1, dropConnection: true }, /^afterOperation: .*expected boolean/],
   ])('refuses %s, naming the field', (_label, body, message) => {
     expect(problems(body)).toMatch(message);

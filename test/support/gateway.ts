@@ -21,6 +21,8 @@ export interface FaultInjection {
   code?: string;
   status?: number;
   message?: string;
+  /** A `Retry-After` header on the injected error: the SDK's next attempt waits about that long. */
+  retryAfterSeconds?: number;
   times?: number;
   delayMs?: number;
   dropConnection?: boolean;
