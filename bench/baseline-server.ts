@@ -1,15 +1,18 @@
 /**
- * The benchmark's two baselines, each a bare `node:http` server:
+ * The benchmark's baselines, each a bare `node:http` server:
  *
  * - `static` (A): answers every POST with a fixed JSON body once it has read the request body. The
  *   most a Node HTTP server can do on this machine: the ceiling.
  * - `sdk` (B): what a user would write instead of the gateway. It reads `{"name": "…"}`, makes the
  *   same SDK call the gateway makes (`POST /create`: CreateServerlessCacheSnapshot; `POST /read`:
- *   DescribeServerlessCacheSnapshots) and answers the snapshot's fields as JSON. It uses the
- *   gateway's own client factory and configuration (keep-alive agent, timeouts, retries), so the
- *   difference between B and the gateway is the gateway's layers, not SDK tuning.
+ *   DescribeServerlessCacheSnapshots) and answers the snapshot's fields as JSON. Its client has the
+ *   gateway's configuration (keep-alive agent, timeouts, retries), so the difference between B and
+ *   the gateway is the gateway's layers, not SDK tuning; it is built as a user would build it, with
+ *   the SDK's defaults otherwise (no handler cache).
+ * - `sdk-cached` (B-cached): the same with the SDK's `cacheMiddleware: true`, which the gateway also
+ *   uses: the best a bare proxy does.
  *
- * Usage: node dist/bench/baseline-server.js static|sdk  (PORT, HOST and the gateway's AWS_* env)
+ * Usage: node dist/bench/baseline-server.js static|sdk|sdk-cached  (PORT, HOST and the gateway's AWS_* env)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
@@ -17,8 +20,10 @@ import {
   DescribeServerlessCacheSnapshotsCommand,
   type ServerlessCacheSnapshot,
 } from '@aws-sdk/client-elasticache';
+import { Agent as HttpAgent } from 'node:http';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadGatewayConfig } from '../src/config';
-import { createElastiCacheClient } from '../src/elasticache/client';
 import { BENCH_CACHE } from './mixes';
 
 /** What A answers: the size and shape of the gateway's answer to the create mutation. */
@@ -58,9 +63,30 @@ const fields = (s: ServerlessCacheSnapshot | undefined) =>
     createTime: s.CreateTime,
   };
 
-function sdkHandler() {
-  const config = loadGatewayConfig();
-  const client = createElastiCacheClient(config.upstream);
+/**
+ * The client a user would build: the gateway's settings (timeouts, retries, keep-alive pool), the
+ * SDK's own request handler, and its handler cache only when asked (`sdk-cached`).
+ */
+function userClient(cacheMiddleware: boolean): ElastiCacheClient {
+  const { upstream } = loadGatewayConfig();
+  const agentOptions = { keepAlive: true, maxSockets: upstream.maxSockets };
+  return new ElastiCacheClient({
+    ...(upstream.region !== undefined ? { region: upstream.region } : {}),
+    ...(upstream.endpoint !== undefined ? { endpoint: upstream.endpoint } : {}),
+    maxAttempts: upstream.maxAttempts,
+    retryMode: upstream.retryMode,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: upstream.connectionTimeoutMs,
+      requestTimeout: upstream.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      httpAgent: new HttpAgent(agentOptions),
+    }),
+    cacheMiddleware,
+  });
+}
+
+function sdkHandler(cacheMiddleware: boolean) {
+  const client = userClient(cacheMiddleware);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { name } = JSON.parse(await readBody(req)) as { name: string };
     if (req.url === '/create') {
@@ -77,10 +103,10 @@ function sdkHandler() {
 
 function main(): void {
   const kind = process.argv[2];
-  if (kind !== 'static' && kind !== 'sdk') throw new Error('usage: baseline-server.js static|sdk');
+  if (kind !== 'static' && kind !== 'sdk' && kind !== 'sdk-cached') throw new Error('usage: baseline-server.js static|sdk|sdk-cached');
   const handle =
-    kind === 'sdk'
-      ? sdkHandler()
+    kind !== 'static'
+      ? sdkHandler(kind === 'sdk-cached')
       : async (req: IncomingMessage, res: ServerResponse) => {
           await readBody(req);
           send(res, 200, STATIC_BODY);

@@ -1,4 +1,4 @@
-/** The benchmark's figures: one table row per server and mix, then the ratios the issue asks for. */
+/** The benchmark's figures: one table row per server and mix, then the ratios against B and B-cached. */
 import { cpus, totalmem } from 'node:os';
 import type { MixName, Target } from './mixes';
 
@@ -49,11 +49,17 @@ export interface RunInfo {
 export const TARGET_LABELS: Record<Target, string> = {
   static: 'A static node:http',
   bare: 'B node:http + SDK',
+  'bare-cached': 'B-cached node:http + SDK, cacheMiddleware',
   gateway: 'C gateway',
+  'gateway-trusted': 'C-trusted gateway, documentId',
+  'gateway-api-key': 'C-api-key gateway, x-api-key',
   emulator: 'E emulator alone',
 };
 
-const TARGET_ORDER: Target[] = ['static', 'bare', 'gateway', 'emulator'];
+const TARGET_ORDER: Target[] = ['static', 'bare', 'bare-cached', 'gateway', 'gateway-trusted', 'gateway-api-key', 'emulator'];
+
+/** What the gateway must reach against the best bare proxy (B-cached), by mix. */
+export const GOALS: Record<MixName, number> = { create: 0.9, read: 0.9, 'hot-read': 3 };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
@@ -112,51 +118,54 @@ export function ratios(results: ScenarioResult[]): string {
   const mixes = [...new Set(results.map((r) => r.mix))];
   for (const mix of mixes) {
     const get = (target: Target) => results.find((r) => r.mix === mix && r.target === target);
-    const [a, b, c, e] = [get('static'), get('bare'), get('gateway'), get('emulator')];
+    const [a, b, bc, e] = [get('static'), get('bare'), get('bare-cached'), get('emulator')];
+    const gateways = (['gateway', 'gateway-trusted', 'gateway-api-key'] as const).flatMap((target) => get(target) ?? []);
     lines.push(`${mix}:`);
-    if (b && c) {
-      const throughput = c.requestsPerSecond / b.requestsPerSecond;
-      const cpu = c.cpuUsPerRequest - b.cpuUsPerRequest;
-      const rounds = c.slices.flatMap((s, i) => {
-        const other = b.slices[i];
-        return other ? [{ throughput: s.requestsPerSecond / other.requestsPerSecond, cpu: s.cpuUsPerRequest - other.cpuUsPerRequest }] : [];
-      });
-      lines.push(`  C/B req/s = ${throughput.toFixed(2)}  (target ≥ 0.85: ${throughput >= 0.85 ? 'met' : 'NOT met'})`);
-      lines.push(`  C−B CPU   = ${cpu >= 0 ? '+' : ''}${cpu.toFixed(0)} µs/req  (target ≤ 250: ${cpu <= 250 ? 'met' : 'NOT met'})`);
+    const versus = (c: ScenarioResult, base: ScenarioResult | undefined) => {
+      if (base === undefined) return '—';
+      const rounds = c.slices.flatMap((s, i) => (base.slices[i] ? [s.requestsPerSecond / base.slices[i].requestsPerSecond] : []));
+      return `${(c.requestsPerSecond / base.requestsPerSecond).toFixed(2)}× (rounds ${rounds.map((r) => r.toFixed(2)).join(' ')}, median ${median(rounds).toFixed(2)}), CPU ${signed(c.cpuUsPerRequest - base.cpuUsPerRequest)} µs/req`;
+    };
+    for (const c of gateways) {
+      lines.push(`  ${TARGET_LABELS[c.target]}: ×B ${versus(c, b)}; ×B-cached ${versus(c, bc)}; upstream calls/req ${fixed(c.upstreamCallsPerRequest, 2)}`);
+    }
+    const best = [...gateways].sort((x, y) => y.requestsPerSecond - x.requestsPerSecond)[0];
+    if (best && bc) {
+      const ratio = best.requestsPerSecond / bc.requestsPerSecond;
+      lines.push(`  goal: the best gateway row ≥ ${GOALS[mix]}× B-cached: ${TARGET_LABELS[best.target]} at ${ratio.toFixed(2)}× (${ratio >= GOALS[mix] ? 'met' : 'NOT met'})`);
+    }
+    const plain = get('gateway');
+    const keyed = get('gateway-api-key');
+    if (plain && keyed) {
+      lines.push(`  API-key authentication costs ${signed(keyed.cpuUsPerRequest - plain.cpuUsPerRequest)} µs CPU/req (C-api-key/C req/s ${(keyed.requestsPerSecond / plain.requestsPerSecond).toFixed(2)})`);
+    }
+    if (a && b && plain) {
+      lines.push(`  B/A req/s = ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(3)}, C/A req/s = ${(plain.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
+    }
+    if (e && plain) {
       lines.push(
-        `  round by round: C/B ${rounds.map((r) => r.throughput.toFixed(2)).join(' ')} (median ${median(rounds.map((r) => r.throughput)).toFixed(2)}); ` +
-          `C−B ${rounds.map((r) => r.cpu.toFixed(0)).join(' ')} µs (median ${median(rounds.map((r) => r.cpu)).toFixed(0)})`,
-      );
-      lines.push(`  C/B p50 latency = ${(c.p50Ms / b.p50Ms).toFixed(2)}, p99 = ${(c.p99Ms / b.p99Ms).toFixed(2)}`);
-      lines.push(
-        `  CPU 0 (load generator + emulator) busy ${fixed(b.loadgenCores + (b.emulatorCores ?? 0), 2)} cores during B, ` +
-          `${fixed(c.loadgenCores + (c.emulatorCores ?? 0), 2)} during C`,
+        `  emulator alone: ${e.requestsPerSecond.toFixed(0)} req/s = ${(e.requestsPerSecond / plain.requestsPerSecond).toFixed(1)}× what C asked of it, ` +
+          `${(e.requestsPerSecond / (bc?.requestsPerSecond ?? Number.NaN)).toFixed(1)}× B-cached; busy ${fixed(plain.emulatorCores, 2)} cores during C, ${fixed(bc?.emulatorCores, 2)} during B-cached`,
       );
     }
-    if (a && b && c) {
-      lines.push(`  B/A req/s = ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(3)}, C/A req/s = ${(c.requestsPerSecond / a.requestsPerSecond).toFixed(3)}`);
-    }
-    if (e && c) {
-      lines.push(
-        `  emulator alone: ${e.requestsPerSecond.toFixed(0)} req/s = ${(e.requestsPerSecond / c.requestsPerSecond).toFixed(1)}× what C asked of it, ` +
-          `${(e.requestsPerSecond / (b?.requestsPerSecond ?? Number.NaN)).toFixed(1)}× B; busy ${fixed(c.emulatorCores, 2)} cores during C, ${fixed(b?.emulatorCores, 2)} during B`,
-      );
-    }
-    if (c?.gatewayCallsPerRequest) {
+    for (const c of gateways) {
+      if (!c.gatewayCallsPerRequest) continue;
       const counted = Object.entries(c.gatewayCallsPerRequest)
         .map(([outcome, n]) => `${outcome} ${n.toFixed(2)}`)
         .join(', ');
-      lines.push(`  gateway /metrics elasticache_upstream_calls_total per request: ${counted || 'none'}`);
+      lines.push(`  ${TARGET_LABELS[c.target]} /metrics elasticache_upstream_calls_total per request: ${counted || 'none'}`);
     }
   }
   return lines.join('\n');
 }
 
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(0)}`;
+
 export function header(info: RunInfo): string {
   return [
     `machine: ${machineLine()}`,
     `load: autocannon, ${info.connections} connections, no pipelining (closed loop: every server runs flat out); ` +
-      `B and C warmed up ${info.warmupSeconds} s each, then measured in ${info.rounds} alternating rounds of ${info.sliceSeconds} s; A and E measured once for ${info.referenceSeconds} s`,
+      `B and C rows warmed up ${info.warmupSeconds} s each, then measured in ${info.rounds} rounds of ${info.sliceSeconds} s (order turning each round); A and E measured once for ${info.referenceSeconds} s`,
     info.pinned
       ? 'pinned: the server under test alone on CPU 1; the load generator and the emulator on CPU 0'
       : 'not pinned: every process may run on every CPU',

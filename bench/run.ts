@@ -6,12 +6,15 @@
  * slices, each server in a fresh process of its own. Prints a Markdown table and the ratios;
  * `--json FILE` also writes every figure.
  *
- * Options: --connections N (32)  --warmup S (15)  --slice S (4)  --rounds N (4)  --reference S (8)
+ * Options: --connections N (32)  --warmup S (10)  --slice S (4)  --rounds N (3)  --reference S (8)
  *          --mixes create,read  --unpinned  --json FILE
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashApiKey } from '../src/auth/api-keys';
 import { parseArgs } from 'node:util';
-import { MIXES, nameSource, type MixName } from './mixes';
+import { BENCH_API_KEY, MIXES, nameSource, trustedDocuments, type MixName, type Target } from './mixes';
 import { header, ratios, table, TARGET_LABELS, type RunInfo, type ScenarioResult } from './report';
 import { Measurement, type LoadSettings } from './scenario';
 import { canPin, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
@@ -19,9 +22,9 @@ import { canPin, freePort, pin, PINNING, startBaseline, startEmulator, startGate
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '32' },
-    warmup: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '10' },
     slice: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
     reference: { type: 'string', default: '8' },
     mixes: { type: 'string', default: MIXES.join(',') },
     unpinned: { type: 'boolean', default: false },
@@ -39,6 +42,19 @@ function positive(name: string, value: string): number {
 const REFERENCE_WARMUP_SECONDS = 4;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** The mix the API-key row runs in (one is enough to show what authentication costs). */
+const API_KEY_MIX: MixName = 'read';
+
+/** The C-trusted row's manifest and the C-api-key row's key file, written once for the run. */
+function writeFiles(): { trustedDocuments: string; apiKeys: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const files = { trustedDocuments: join(dir, 'trusted-documents.json'), apiKeys: join(dir, 'api-keys.json') };
+  writeFileSync(files.trustedDocuments, JSON.stringify(trustedDocuments()));
+  const key = { id: 'bench', sha256: hashApiKey(BENCH_API_KEY), scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] };
+  writeFileSync(files.apiKeys, JSON.stringify([key]), { mode: 0o600 });
+  return files;
+}
 
 function describe(m: Measurement): string {
   const r = m.result();
@@ -63,6 +79,7 @@ async function main(): Promise<void> {
     return m as MixName;
   });
   const settings: LoadSettings = { connections: info.connections, nextName: nameSource() };
+  const files = writeFiles();
   const results: ScenarioResult[] = [];
   const running = new Set<ServerProcess>();
   const start = async (starting: Promise<ServerProcess>, cpu: number = PINNING.serverCpu) => {
@@ -103,24 +120,40 @@ async function main(): Promise<void> {
       log(describe(e));
       results.push(e.result());
 
-      // B and C, both started, both warmed up, then measured in alternating slices.
-      const bare = await start(startBaseline('sdk', await freePort(), emulator.url));
-      const gateway = await start(startGateway(await freePort(), emulator.url));
-      const b = new Measurement(mix, 'bare', bare, emulator, settings);
-      const c = new Measurement(mix, 'gateway', gateway, emulator, settings);
+      // B, B-cached and the gateway rows, all started, all warmed up, then measured in slices
+      // whose order turns round by round, so drift in the machine falls on all alike.
+      const rows: { target: Target; starting: () => Promise<ServerProcess> }[] = [
+        { target: 'bare', starting: async () => startBaseline('sdk', await freePort(), emulator.url) },
+        { target: 'bare-cached', starting: async () => startBaseline('sdk-cached', await freePort(), emulator.url) },
+        { target: 'gateway', starting: async () => startGateway(await freePort(), emulator.url) },
+        {
+          target: 'gateway-trusted',
+          starting: async () => startGateway(await freePort(), emulator.url, { env: { TRUSTED_DOCUMENTS_FILE: files.trustedDocuments } }),
+        },
+      ];
+      if (mix === API_KEY_MIX) {
+        rows.push({
+          target: 'gateway-api-key',
+          starting: async () => startGateway(await freePort(), emulator.url, { env: { AUTH_DISABLED: 'false', AUTH_API_KEYS_FILE: files.apiKeys } }),
+        });
+      }
+      const measured: Measurement[] = [];
+      for (const row of rows) measured.push(new Measurement(mix, row.target, await start(row.starting()), emulator, settings));
       // The gateway's JIT keeps improving for 10 s or more under load; B's too, less so.
-      await b.warmUp(info.warmupSeconds);
-      await c.warmUp(info.warmupSeconds);
+      for (const m of measured) await m.warmUp(info.warmupSeconds);
       for (let round = 0; round < info.rounds; round++) {
-        for (const m of round % 2 === 0 ? [b, c] : [c, b]) {
+        const order = measured.map((_m, i) => measured[(i + round) % measured.length]!);
+        for (const m of round % 2 === 0 ? order : order.reverse()) {
           await m.slice(info.sliceSeconds);
           log(`round ${round + 1}: ${describe(m)}`);
         }
       }
-      const gatewayLog = gateway.output();
-      await Promise.all([stop(bare), stop(gateway)]);
-      results.push(b.result(), c.result());
-      if (gatewayLog.length > 0) log(`the gateway logged ${gatewayLog.length} lines at warn or above; the last:\n${gatewayLog.slice(-5).join('\n')}`);
+      for (const m of measured) {
+        const lines = m.target.startsWith('gateway') ? m.server.output() : [];
+        if (lines.length > 0) log(`${TARGET_LABELS[m.target]} logged ${lines.length} lines at warn or above; the last:\n${lines.slice(-5).join('\n')}`);
+      }
+      await Promise.all(measured.map((m) => stop(m.server)));
+      results.push(...measured.map((m) => m.result()));
     }
   } finally {
     const emulatorPeak = await emulator.usage().then(

@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkOnce, runLoad, type LoadResult } from './load';
-import { createReadTarget, requestFor, type MixName, type RequestShape, type Target } from './mixes';
+import { createReadTargets, requestFor, type MixName, type RequestShape, type Target } from './mixes';
 import type { ScenarioResult } from './report';
 import type { ServerProcess } from './servers';
 
@@ -42,7 +42,7 @@ async function emulatorAdmin(emulator: ServerProcess, method: 'GET' | 'POST' | '
  */
 export async function prepareEmulator(emulator: ServerProcess, mix: MixName): Promise<void> {
   await emulatorAdmin(emulator, 'POST', 'reset');
-  if (mix === 'read') await createReadTarget(emulator.url);
+  await createReadTargets(emulator.url, mix);
 }
 
 /** The gateway's `elasticache_upstream_calls_total`, summed by outcome, from its metrics listener. */
@@ -97,7 +97,7 @@ export class Measurement {
     const { server, emulator } = this;
     await prepareEmulator(emulator, this.mix);
     await emulatorAdmin(emulator, 'DELETE', 'calls');
-    const metricsUrl = this.target === 'gateway' ? server.metricsUrl : undefined;
+    const metricsUrl = server.metricsUrl;
     const metricsBefore = metricsUrl === undefined ? undefined : await gatewayUpstreamCalls(metricsUrl);
     const [serverBefore, emulatorBefore] = await Promise.all([server.usage(), emulator.usage()]);
     await onWindow?.('start');

@@ -245,11 +245,11 @@ export async function startGateway(
   return Object.assign(server, { metricsUrl: `http://${LOOPBACK}:${metricsPort}` });
 }
 
-/** The baselines (bench/baseline-server.ts): `static` (A) or `sdk` (B). */
-export function startBaseline(kind: 'static' | 'sdk', port: number, emulatorUrl: string, nodeOptions?: string[]): Promise<ServerProcess> {
+/** The baselines (bench/baseline-server.ts): `static` (A), `sdk` (B) or `sdk-cached` (B-cached). */
+export function startBaseline(kind: 'static' | 'sdk' | 'sdk-cached', port: number, emulatorUrl: string, nodeOptions?: string[]): Promise<ServerProcess> {
   return startServer({
     ...(nodeOptions ? { nodeOptions } : {}),
-    name: kind === 'static' ? 'static' : 'bare-sdk',
+    name: kind === 'static' ? 'static' : `bare-${kind}`,
     script: 'bench/baseline-server.js',
     args: [kind],
     env: { ...SDK_ENV, ELASTICACHE_BACKEND: 'aws', AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl, HOST: LOOPBACK, PORT: String(port) },
