@@ -58,6 +58,15 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ UPSTREAM_READ_CACHE_MS: '-1' })).toThrow(/UPSTREAM_READ_CACHE_MS="-1"/);
   });
 
+  it('runs any document unless told to run registered ones only, which needs the manifest', () => {
+    expect(loadGatewayConfig({}).graphql).toMatchObject({ trustedDocumentsFile: undefined, trustedDocumentsOnly: false });
+    expect(loadGatewayConfig({ TRUSTED_DOCUMENTS_FILE: 'docs.json', TRUSTED_DOCUMENTS_ONLY: 'true' }).graphql).toMatchObject({
+      trustedDocumentsFile: 'docs.json',
+      trustedDocumentsOnly: true,
+    });
+    expect(() => loadGatewayConfig({ TRUSTED_DOCUMENTS_ONLY: 'true' })).toThrow(/TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS_FILE/);
+  });
+
   it('reads CORS origins as a list, and refuses anything that is not an origin', () => {
     expect(loadGatewayConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).graphql.corsOrigins).toEqual([
       'https://a.example',
