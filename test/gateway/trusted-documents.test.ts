@@ -20,7 +20,7 @@ const kitText = (document: DocumentNode) => print(document);
 
 /** Documents only the tests use, registered alongside the client kit's. */
 const EXTRA = {
-  tooCostly: 'query TooCostly { serverlessCacheSnapshots(first: 1000) { edges { node { serverlessCacheSnapshotName } } } }',
+  tooCostly: 'query TooCostly { serverlessCaches(first: 50) { edges { node { snapshots(first: 50) { edges { node { serverlessCacheSnapshotName } } } } } } }',
   requiredVariable: 'query Required($name: String!) { serverlessCacheSnapshot(name: $name) { serverlessCacheSnapshotName } }',
   twoOperations: 'query First { serverlessCaches(first: 1) { edges { cursor } } }\nquery Second { serverlessCaches(first: 2) { edges { cursor } } }',
   createBare:
@@ -186,8 +186,10 @@ describe('differential: the lean path answers as Apollo does', () => {
   const { file: keysFile, keys } = writeApiKeys([
     { id: 'admin', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] },
     { id: 'valkey-reader', scopes: ['snapshots:read'], caches: ['demo-valkey'] },
+    { id: 'limited', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] },
   ]);
-  const env = { AUTH_API_KEYS_FILE: keysFile, RATE_LIMIT_MUTATIONS_PER_MINUTE: '6', EMULATOR_DAILY_SNAPSHOT_QUOTA: '100' };
+  const MUTATIONS_PER_MINUTE = 30;
+  const env = { AUTH_API_KEYS_FILE: keysFile, RATE_LIMIT_MUTATIONS_PER_MINUTE: String(MUTATIONS_PER_MINUTE), EMULATOR_DAILY_SNAPSHOT_QUOTA: '100', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '0' };
   let apollo: TestGateway;
   let lean: TestGateway;
   beforeAll(async () => {
@@ -209,7 +211,15 @@ describe('differential: the lean path answers as Apollo does', () => {
   const kitDelete = kitText(kit.DeleteServerlessCacheSnapshotDocument);
   const admin = { 'x-api-key': keys.admin! };
   const reader = { 'x-api-key': keys['valkey-reader']! };
+  const limited = { 'x-api-key': keys.limited! };
+  /** Empties the `limited` caller's mutation bucket, with creates the gateway refuses itself (no AWS call). */
+  const spendMutations = async (gateway: TestGateway) => {
+    for (let i = 0; i < MUTATIONS_PER_MINUTE; i++) await post(gateway, { query: EXTRA.createBare, variables: { n: 'x'.repeat(300), c: 'demo-valkey' } }, limited);
+  };
+  const tagged = (name: string) => ({ serverlessCacheSnapshotName: name, tags: [{ key: 'team', value: 'web' }] });
 
+  /** Every answer the lean gateway gave, for the coverage check at the end. */
+  const answers: string[] = [];
   type Case = [name: string, body: Record<string, unknown>, headers: Record<string, string>, setup?: (gateway: TestGateway) => Promise<void>];
   const cases: Case[] = [
     ['a list', { query: kitSnapshots, variables: { first: 5 } }, admin],
@@ -236,9 +246,17 @@ describe('differential: the lean path answers as Apollo does', () => {
     ['an operation picked by name', { query: EXTRA.twoOperations, operationName: 'Second' }, admin],
     ['a variable the document does not declare', { query: kitSnapshots, variables: { first: 1, extra: true } }, admin],
     ['graphql-response+json', { query: kitSnapshots, variables: { first: 2 } }, { ...admin, accept: 'application/graphql-response+json,application/json;q=0.9' }],
-    // RATE_LIMIT_MUTATIONS_PER_MINUTE=6: the create cases above spent 6 of it (the refused ones too).
-    ['rate limited', { query: EXTRA.createBare, variables: { n: 'diff-6', c: 'demo-valkey' } }, admin],
-    ['rate limited again', { query: kitCreate, variables: { input: { serverlessCacheSnapshotName: 'diff-7', serverlessCacheName: 'demo-valkey' } } }, admin],
+    ['a copy', { query: kitText(kit.CopyServerlessCacheSnapshotDocument), variables: { input: { sourceServerlessCacheSnapshotName: 'diff-1', targetServerlessCacheSnapshotName: 'diff-copy' } } }, admin],
+    ['a copy whose source is missing', { query: kitText(kit.CopyServerlessCacheSnapshotDocument), variables: { input: { sourceServerlessCacheSnapshotName: 'gone', targetServerlessCacheSnapshotName: 'diff-copy-2' } } }, admin],
+    ['a tag', { query: kitText(kit.TagServerlessCacheSnapshotDocument), variables: { input: tagged('diff-1') } }, admin],
+    ['an untag', { query: kitText(kit.UntagServerlessCacheSnapshotDocument), variables: { input: { serverlessCacheSnapshotName: 'diff-1', tagKeys: ['team'] } } }, admin],
+    ['an export to a bucket not allowed', { query: kitText(kit.ExportServerlessCacheSnapshotDocument), variables: { input: { serverlessCacheSnapshotName: 'diff-1', s3BucketName: 'elsewhere' } } }, admin],
+    ['a restore', { query: kitText(kit.RestoreServerlessCacheFromSnapshotDocument), variables: { input: { serverlessCacheName: 'diff-restored', snapshotNames: ['diff-1'] } } }, admin],
+    ['a cache with its snapshots', { query: kitText(kit.ServerlessCacheDocument), variables: { name: 'demo-valkey', snapshotsFirst: 3 } }, admin],
+    ['a node by id', { query: kitText(kit.NodeDocument), variables: { id: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:diff-1' } }, admin],
+    ['a node that is not there', { query: kitText(kit.NodeDocument), variables: { id: 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:none' } }, admin],
+    ['rate limited', { query: EXTRA.createBare, variables: { n: 'diff-6', c: 'demo-valkey' } }, limited, spendMutations],
+    ['rate limited again', { query: kitCreate, variables: { input: { serverlessCacheSnapshotName: 'diff-7', serverlessCacheName: 'demo-valkey' } } }, limited],
   ];
 
   it.each(cases.map((c, i) => [i, c[0]] as const))('case %i: %s', async (i) => {
@@ -249,12 +267,39 @@ describe('differential: the lean path answers as Apollo does', () => {
     const { documentId, ...rest } = body;
     const a = await post(apollo, documentId === undefined ? body : { ...rest, query: kitCreate }, headers);
     const b = await post(lean, body, headers);
+    answers.push(`${b.status} ${b.text}`);
     expect({ status: b.status, body: normalise(b.text) }).toEqual({ status: a.status, body: normalise(a.text) });
     for (const header of HEADERS) expect([header, b.headers.get(header)]).toEqual([header, a.headers.get(header)]);
     // A request refused at the door (no credentials) never reaches either path.
     const counted = (await pathCounts(lean)).lean ?? 0;
     if (headers['x-api-key'] !== undefined) expect(counted).toBe((before.lean ?? 0) + 1);
     expect((await pathCounts(apollo)).lean ?? 0).toBe(0);
+  });
+
+  it('covered what it claims: successes, faults, every kind of error, and the statuses', () => {
+    const seen = new Set(answers.flatMap((answer) => [...answer.matchAll(/"(?:__typename|code)":"([A-Za-z_]+)"/g)].map((m) => m[1]!)));
+    const statuses = new Set(answers.map((answer) => Number(answer.slice(0, 3))));
+    for (const expected of [
+      'CreateServerlessCacheSnapshotSuccess',
+      'DeleteServerlessCacheSnapshotSuccess',
+      'CopyServerlessCacheSnapshotSuccess',
+      'TagServerlessCacheSnapshotSuccess',
+      'UntagServerlessCacheSnapshotSuccess',
+      'RestoreServerlessCacheFromSnapshotSuccess',
+      'ServerlessCacheSnapshotAlreadyExistsFault',
+      'ServerlessCacheNotFoundFault',
+      'ServerlessCacheSnapshotNotFoundFault',
+      'InvalidParameterValueException',
+      'UPSTREAM_THROTTLED',
+      'FORBIDDEN',
+      'UNAUTHENTICATED',
+      'BAD_USER_INPUT',
+      'GRAPHQL_VALIDATION_FAILED',
+      'RATE_LIMITED',
+    ]) {
+      expect([expected, seen.has(expected)]).toEqual([expected, true]);
+    }
+    expect([...statuses].sort()).toEqual([200, 400, 401, 429]);
   });
 
   it('records the same operations in the metrics on both paths', async () => {
