@@ -7,12 +7,13 @@
  *
  * Options: --targets gateway,bare  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MIXES, nameSource, type MixName } from './mixes';
+import { MIXES, nameSource, trustedDocuments, type MixName } from './mixes';
 import { formatSummary, summarise, type CpuProfile } from './profile-summary';
-import { machineLine } from './report';
+import { machineLine, TARGET_LABELS } from './report';
 import { Measurement, type LoadSettings } from './scenario';
 import { canPin, DIST, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
 
@@ -31,10 +32,12 @@ const PROFILE_DIR = join(DIST, 'profiles');
 const log = (message: string) => process.stderr.write(`[bench:profile] ${message}\n`);
 
 async function main(): Promise<void> {
-  const targets = values.targets.split(',').map((t): 'gateway' | 'bare' => {
-    if (t !== 'gateway' && t !== 'bare') throw new Error(`--targets takes gateway and/or bare, not ${t}`);
+  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' => {
+    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare') throw new Error(`--targets takes gateway, gateway-trusted and/or bare, not ${t}`);
     return t;
   });
+  const manifest = join(mkdtempSync(join(tmpdir(), 'bench-profile-')), 'trusted-documents.json');
+  writeFileSync(manifest, JSON.stringify(trustedDocuments()));
   const mixes = values.mixes.split(',') as MixName[];
   const settings: LoadSettings = { connections: Number(values.connections), nextName: nameSource() };
   mkdirSync(PROFILE_DIR, { recursive: true });
@@ -51,9 +54,9 @@ async function main(): Promise<void> {
         for (const file of readdirSync(PROFILE_DIR)) if (file.startsWith(`${name}.`)) rmSync(join(PROFILE_DIR, file));
         const nodeOptions = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
         const server: ServerProcess =
-          target === 'gateway'
-            ? await startGateway(await freePort(), emulator.url, { nodeOptions })
-            : await startBaseline('sdk', await freePort(), emulator.url, nodeOptions);
+          target === 'bare'
+            ? await startBaseline('sdk', await freePort(), emulator.url, nodeOptions)
+            : await startGateway(await freePort(), emulator.url, { nodeOptions, ...(target === 'gateway-trusted' ? { env: { TRUSTED_DOCUMENTS_FILE: manifest } } : {}) });
         if (pinned) pin(server.pid, PINNING.serverCpu);
         log(`${name}: profiling pid ${server.pid}${pinned ? ` on CPU ${PINNING.serverCpu}` : ''}`);
         const window: { from?: number; to?: number } = {};
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
         const profile = JSON.parse(readFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), 'utf8')) as CpuProfile;
         const summary = summarise(profile, window);
         process.stdout.write(
-          `\n## ${target === 'gateway' ? 'C gateway' : 'B node:http + SDK'}, ${mix} mix (${result.requestsPerSecond.toFixed(0)} req/s under the profiler, ` +
+          `\n## ${TARGET_LABELS[target]}, ${mix} mix (${result.requestsPerSecond.toFixed(0)} req/s under the profiler, ` +
             `${result.cpuUsPerRequest.toFixed(0)} µs CPU/req by process.cpuUsage)\n\n`,
         );
         process.stdout.write(`${formatSummary(summary, result.requests, { top: Number(values.top) })}\n`);
