@@ -26,10 +26,32 @@ describe('browser requirement', () => {
   });
 });
 
-(haveBrowser ? describe : describe.skip)('reference console', () => {
+/**
+ * The console's journey, against a gateway that runs any document and against one that runs only
+ * client/trusted-documents.json: the second proves the hashes Apollo Client computes and the
+ * documents it sends (with the `__typename`s its cache adds) are the ones the manifest registers.
+ */
+const JOURNEYS: { name: string; env: Record<string, string> }[] = [
+  { name: 'reference console', env: {} },
+  {
+    name: 'reference console under TRUSTED_DOCUMENTS_ONLY',
+    env: { TRUSTED_DOCUMENTS_FILE: resolve(ROOT, 'client', 'trusted-documents.json'), TRUSTED_DOCUMENTS_ONLY: 'true' },
+  },
+];
+
+/** graphql_http_requests_by_path_total, by path (lean, apollo, refused). */
+async function pathCounts(gateway: TestGateway): Promise<Record<string, number>> {
+  const metric = await gateway.metrics.registry.getSingleMetric('graphql_http_requests_by_path_total')?.get();
+  return Object.fromEntries((metric?.values ?? []).map((value) => [String(value.labels.path), value.value]));
+}
+
+(haveBrowser ? describe : describe.skip).each(JOURNEYS)('$name', ({ env }) => {
+  const trustedOnly = env.TRUSTED_DOCUMENTS_ONLY === 'true';
   let gateway: TestGateway;
   let browser: Browser;
   let page: Page;
+  /** The body of every GraphQL request over HTTP the gateway answered the console, across the tests below. */
+  const answered: unknown[] = [];
 
   beforeAll(async () => {
     // The gateway reads console/dist at start-up: build it first if nothing has.
@@ -37,7 +59,7 @@ describe('browser requirement', () => {
       execFileSync('npm', ['run', 'build:console', '--silent'], { cwd: ROOT, stdio: 'inherit' });
     }
     gateway = await startTestGateway({
-      env: { CONSOLE_ENABLED: 'true', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '2500', SUBSCRIPTION_POLL_INTERVAL_MS: '250' },
+      env: { ...env, CONSOLE_ENABLED: 'true', EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '2500', SUBSCRIPTION_POLL_INTERVAL_MS: '250' },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
@@ -49,6 +71,10 @@ describe('browser requirement', () => {
 
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    page.on('response', (response) => {
+      const request = response.request();
+      if (new URL(request.url()).pathname === '/graphql' && request.method() === 'POST') answered.push(request.postDataJSON());
+    });
     await page.goto(`${gateway.url}/console/`);
     await page.locator('tr[data-cache="demo-valkey"]').waitFor();
   });
@@ -90,7 +116,7 @@ describe('browser requirement', () => {
     expect(await page.getAttribute('input[name="serverlessCacheSnapshotName"]', 'aria-invalid')).toBe('false');
     // The README's screenshot is rewritten only when asked (UPDATE_SCREENSHOT=1): a test run
     // leaves the working tree as it found it.
-    const directory = process.env.UPDATE_SCREENSHOT === '1' ? resolve(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'console-'));
+    const directory = process.env.UPDATE_SCREENSHOT === '1' && !trustedOnly ? resolve(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'console-'));
     mkdirSync(directory, { recursive: true });
     await page.screenshot({ path: resolve(directory, 'console.png') });
   }, 30_000);
@@ -129,6 +155,24 @@ describe('browser requirement', () => {
     await row('browser-copy').locator('button:has-text("Export")').click();
     await page.locator('[role="alert"]', { hasText: 'FORBIDDEN' }).waitFor();
   }, 30_000);
+
+  if (trustedOnly) {
+    it('sent every query and mutation by hash alone, run by the gateway from its manifest', async () => {
+      // The journey above ran; its requests are these. A hash the manifest lacked would have been
+      // answered PERSISTED_QUERY_NOT_FOUND and resent with its text, which only-mode refuses.
+      expect(answered.length).toBeGreaterThan(10);
+      for (const body of answered) {
+        expect(body).toEqual(expect.objectContaining({ extensions: { persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } } }));
+        expect(body).not.toHaveProperty('query');
+      }
+      // All on the lean path, which runs registered documents only; requests still in flight when a
+      // page closed may have reached the gateway without being answered here.
+      const counts = await pathCounts(gateway);
+      expect(counts.refused ?? 0).toBe(0);
+      expect(counts.apollo ?? 0).toBe(0);
+      expect(counts.lean).toBeGreaterThanOrEqual(answered.length);
+    });
+  }
 });
 
 (haveBrowser ? describe : describe.skip)('reference console with authentication on', () => {
