@@ -80,13 +80,7 @@ export async function connect(credential: Credential): Promise<Connection> {
     new GraphQLWsLink(socket),
     queriesAndMutations,
   );
-  const client = new ApolloClient({
-    cache,
-    link,
-    // Apollo Client adds its name and version as an `extensions.clientLibrary` the gateway does not
-    // read; a request with an extension it does not know leaves the lean path for registered documents.
-    enhancedClientAwareness: { transport: false },
-  });
+  const client = new ApolloClient({ cache, link });
   return {
     client,
     close() {

@@ -6,7 +6,7 @@
  *   has its text filled in, so every later stage sees an ordinary request;
  * - with `TRUSTED_DOCUMENTS_ONLY=true`, a document that is not registered is refused here, on the
  *   same terms as on the WebSocket (`refusal` below);
- * - a registered document sent the plain way (POST, JSON, no extension but the persisted-query one,
+ * - a registered document sent the plain way (POST, JSON, no extension but `persistedQuery` and `clientLibrary`,
  *   a query or mutation, no introspection, a response type Apollo would answer with JSON) runs on
  *   the lean path (src/trusted-documents/lean-path.ts); everything else goes to Apollo unchanged.
  */
@@ -48,6 +48,12 @@ export function leanContentType(accept: string | string[] | undefined): string |
 
 const DOCUMENT_ID = /^sha256:([0-9a-f]{64})$/;
 const BODY_KEYS = new Set(['query', 'operationName', 'variables', 'extensions', 'documentId']);
+/**
+ * Extensions the lean path answers as Apollo does: the persisted-query hash, and Apollo Client 4's
+ * `clientLibrary` (its name and version, which Apollo Server ignores), so a stock Apollo Client
+ * takes the lean path.
+ */
+const LEAN_EXTENSIONS = new Set(['persistedQuery', 'clientLibrary']);
 
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } } });
 
@@ -144,7 +150,7 @@ export class TrustedDocumentRouting {
     if (body.variables !== undefined && body.variables !== null && !isRecord(body.variables)) return undefined;
     if (body.operationName !== undefined && body.operationName !== null && typeof body.operationName !== 'string') return undefined;
     if (body.extensions !== undefined && body.extensions !== null) {
-      if (!isRecord(body.extensions) || Object.keys(body.extensions).some((key) => key !== 'persistedQuery')) return undefined;
+      if (!isRecord(body.extensions) || Object.keys(body.extensions).some((key) => !LEAN_EXTENSIONS.has(key))) return undefined;
     }
     const operation = typeof body.operationName === 'string' ? (getOperationAST(document.document, body.operationName) ?? undefined) : document.operation;
     if (operation === undefined || operation.operation === OperationTypeNode.SUBSCRIPTION) return undefined;

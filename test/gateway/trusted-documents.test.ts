@@ -245,6 +245,11 @@ describe('differential: the lean path answers as Apollo does', () => {
     ['over the cost limit', { query: EXTRA.tooCostly }, admin],
     ['an operation picked by name', { query: EXTRA.twoOperations, operationName: 'Second' }, admin],
     ['a variable the document does not declare', { query: kitSnapshots, variables: { first: 1, extra: true } }, admin],
+    [
+      "Apollo Client 4's request: by hash, with its clientLibrary extension",
+      { variables: { first: 2 }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(kitSnapshots) }, clientLibrary: { name: '@apollo/client', version: '4.0.0' } } },
+      admin,
+    ],
     ['graphql-response+json', { query: kitSnapshots, variables: { first: 2 } }, { ...admin, accept: 'application/graphql-response+json,application/json;q=0.9' }],
     ['a copy', { query: kitText(kit.CopyServerlessCacheSnapshotDocument), variables: { input: { sourceServerlessCacheSnapshotName: 'diff-1', targetServerlessCacheSnapshotName: 'diff-copy' } } }, admin],
     ['a copy whose source is missing', { query: kitText(kit.CopyServerlessCacheSnapshotDocument), variables: { input: { sourceServerlessCacheSnapshotName: 'gone', targetServerlessCacheSnapshotName: 'diff-copy-2' } } }, admin],
@@ -263,9 +268,9 @@ describe('differential: the lean path answers as Apollo does', () => {
     const [, body, headers, setup] = cases[i]!;
     if (setup !== undefined) await Promise.all([setup(apollo), setup(lean)]);
     const before = await pathCounts(lean);
-    // Gateway A knows no ids: it gets the document's text instead.
+    // Gateway A knows no ids: it gets the document's text instead (as Apollo Client resends it).
     const { documentId, ...rest } = body;
-    const a = await post(apollo, documentId === undefined ? body : { ...rest, query: kitCreate }, headers);
+    const a = await post(apollo, documentId !== undefined ? { ...rest, query: kitCreate } : body.query === undefined ? { ...body, query: kitSnapshots } : body, headers);
     const b = await post(lean, body, headers);
     answers.push(`${b.status} ${b.text}`);
     expect({ status: b.status, body: normalise(b.text) }).toEqual({ status: a.status, body: normalise(a.text) });
