@@ -140,7 +140,9 @@ export class RedisIdempotencyRecords<Answer> implements IdempotencyRecords<Answe
       // The lease cannot outlive this: leases are never extended.
       const expiry = setTimeout(finish, leaseLeftMs + 10).unref();
       // The claim may have ended between the script and the subscription: look once subscribed.
-      this.connections.channels.listen(names.channel, finish).then(look, finish);
+      // Without the subscription, the looks every half second still end the wait (a claim again at
+      // once would only find the same call in flight).
+      this.connections.channels.listen(names.channel, finish).then(look, look);
     });
   }
 }
