@@ -152,6 +152,23 @@ export interface SubscriptionConfig {
   pollIntervalMs: number;
   /** Longest interval the poll backs off to while nothing changes or AWS throttles. */
   maxPollIntervalMs: number;
+  /**
+   * With Redis: how long the replica polling a snapshot holds that job without renewing it. A
+   * replica that dies hands the polls to another within this time.
+   */
+  pollLeaseMs: number;
+}
+
+/** The Redis replicas share rate limits, idempotency records and snapshot polls on. */
+export interface RedisConfig {
+  /** `redis://` or `rediss://` (TLS), with credentials and database number if any. */
+  url: string;
+  /** Put before every key and channel name, so several deployments can share one Redis. */
+  keyPrefix: string;
+  /** Time allowed to open the connection. */
+  connectTimeoutMs: number;
+  /** Time allowed for one command; past it, the store counts Redis as unreachable. */
+  commandTimeoutMs: number;
 }
 
 /** Signature algorithms a token may use: asymmetric only, so holding the public key proves nothing. */
@@ -207,6 +224,8 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   metrics: MetricsConfig;
   lifecycle: LifecycleConfig;
+  /** Shared state across replicas; undefined: each process keeps its own, in memory. */
+  redis: RedisConfig | undefined;
   /** Used only when `backend` is `embedded`. */
   emulator: EmulatorConfig;
 }
@@ -226,6 +245,7 @@ const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const url = z.url({ protocol: /^https?$/ });
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL, such as redis://127.0.0.1:6379' });
 /** `*`, or a comma-separated list of origins exactly as browsers send them (`https://app.example.com`). */
 const origins = z
   .string()
@@ -303,6 +323,11 @@ const variables = {
   EXPORT_S3_BUCKETS: list.optional(),
   SUBSCRIPTION_POLL_INTERVAL_MS: positiveInt.default(2_000),
   SUBSCRIPTION_POLL_MAX_INTERVAL_MS: positiveInt.default(30_000),
+  SUBSCRIPTION_POLL_LEASE_MS: positiveInt.min(300).default(10_000),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\x21-\x7e]{1,64}$/, '1 to 64 printable ASCII characters without spaces').default('ecsg:'),
+  REDIS_CONNECT_TIMEOUT_MS: positiveInt.default(2_000),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1_000),
   AUTH_JWT_ISSUER: url.optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUTH_JWT_JWKS_URL: url.optional(),
@@ -391,6 +416,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       `UPSTREAM_CALL_DEADLINE_MS=${v.UPSTREAM_CALL_DEADLINE_MS} is shorter than UPSTREAM_REQUEST_TIMEOUT_MS=${v.UPSTREAM_REQUEST_TIMEOUT_MS}`,
     ]);
   }
+  if (v.SUBSCRIPTION_POLL_LEASE_MS < 3 * v.REDIS_COMMAND_TIMEOUT_MS) {
+    // The holder renews every third of the lease: a renewal that times out must leave time for the next.
+    throw new ConfigurationError([
+      `SUBSCRIPTION_POLL_LEASE_MS=${v.SUBSCRIPTION_POLL_LEASE_MS} is shorter than 3 × REDIS_COMMAND_TIMEOUT_MS=${v.REDIS_COMMAND_TIMEOUT_MS}: the poller could lose its lease to one slow renewal`,
+    ]);
+  }
   const shutdownGraceMs = v.SHUTDOWN_GRACE_MS ?? v.UPSTREAM_CALL_DEADLINE_MS + SHUTDOWN_MARGIN_MS;
   if (shutdownGraceMs < v.UPSTREAM_CALL_DEADLINE_MS) {
     throw new ConfigurationError([
@@ -454,7 +485,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subscriptions: {
       pollIntervalMs: v.SUBSCRIPTION_POLL_INTERVAL_MS,
       maxPollIntervalMs: v.SUBSCRIPTION_POLL_MAX_INTERVAL_MS,
+      pollLeaseMs: v.SUBSCRIPTION_POLL_LEASE_MS,
     },
+    redis:
+      v.REDIS_URL === undefined
+        ? undefined
+        : { url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX, connectTimeoutMs: v.REDIS_CONNECT_TIMEOUT_MS, commandTimeoutMs: v.REDIS_COMMAND_TIMEOUT_MS },
     lifecycle: {
       shutdownGraceMs,
       readyCheckIntervalMs: v.READY_CHECK_INTERVAL_MS,

@@ -45,6 +45,11 @@ export enum GatewayErrorCode {
    * registered: HTTP 400, nothing ran. Send a registered document, by its id or its exact text.
    */
   PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST',
+  /**
+   * The store the gateway's replicas share (Redis) could not be reached, and the mutation may not
+   * run without it (an idempotency key's record); nothing was sent to AWS. Retry later.
+   */
+  DEPENDENCY_UNAVAILABLE = 'DEPENDENCY_UNAVAILABLE',
 }
 
 const MESSAGES: Record<GatewayErrorCode, string> = {
@@ -64,10 +69,17 @@ const MESSAGES: Record<GatewayErrorCode, string> = {
   [GatewayErrorCode.UPSTREAM_ACCESS_DENIED]:
     'The gateway is not allowed to perform this operation on AWS. Ask the gateway operator to check its AWS credentials and permissions.',
   [GatewayErrorCode.INTERNAL_SERVER_ERROR]: 'Internal server error.',
+  [GatewayErrorCode.DEPENDENCY_UNAVAILABLE]:
+    'The gateway cannot reach the store it keeps idempotency keys in, so nothing was sent to AWS. Please retry in a few seconds with the same idempotency key.',
 };
 
 /** Codes a client may retry as they are: each such error carries `extensions.retryable: true`. */
-const RETRYABLE = new Set<GatewayErrorCode>([GatewayErrorCode.UPSTREAM_THROTTLED, GatewayErrorCode.UPSTREAM_UNAVAILABLE, GatewayErrorCode.OUTCOME_UNKNOWN]);
+const RETRYABLE = new Set<GatewayErrorCode>([
+  GatewayErrorCode.UPSTREAM_THROTTLED,
+  GatewayErrorCode.UPSTREAM_UNAVAILABLE,
+  GatewayErrorCode.OUTCOME_UNKNOWN,
+  GatewayErrorCode.DEPENDENCY_UNAVAILABLE,
+]);
 
 /** The words a client gets for `code` when nothing more specific is said. */
 export function defaultMessage(code: GatewayErrorCode): string {
@@ -83,6 +95,21 @@ export class GatewayError extends GraphQLError {
   ) {
     super(message, { extensions: RETRYABLE.has(code) ? { ...extra, code, retryable: true } : { ...extra, code } });
     this.name = 'GatewayError';
+  }
+}
+
+/**
+ * A store shared by the gateway's replicas (rate limits, idempotency records, snapshot polls) could
+ * not be reached. Never shown to clients as it is: each caller decides what it means (fail open,
+ * `DEPENDENCY_UNAVAILABLE`, poll locally).
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly store: string,
+    cause: unknown,
+  ) {
+    super(`the shared ${store} store cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

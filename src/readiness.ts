@@ -20,7 +20,17 @@ export type ProbeResult = { reached: true } | { reached: false; code: GatewayErr
 export type ReadinessState =
   | { status: 'ready' }
   | { status: 'unavailable'; check: 'draining' }
-  | { status: 'unavailable'; check: 'elasticache'; code: GatewayErrorCode };
+  | { status: 'unavailable'; check: 'elasticache'; code: GatewayErrorCode }
+  | { status: 'unavailable'; check: DependencyName; code: GatewayErrorCode.DEPENDENCY_UNAVAILABLE };
+
+/** The gateway's own dependencies beyond AWS, checked at every probe (they cost AWS nothing). */
+export type DependencyName = 'redis';
+
+export interface DependencyCheck {
+  name: DependencyName;
+  /** Resolves when the dependency answers in time; rejects otherwise. */
+  check: () => Promise<void>;
+}
 
 export interface ReadinessOptions {
   /** How old the last check may be before a probe makes another one. */
@@ -39,6 +49,8 @@ export class Readiness {
   constructor(
     private readonly probe: () => Promise<ProbeResult>,
     private readonly options: ReadinessOptions,
+    /** With replicas: the Redis they share, without which keyed mutations are refused. */
+    private readonly dependencies: readonly DependencyCheck[] = [],
   ) {
     this.now = options.now ?? Date.now;
   }
@@ -50,10 +62,17 @@ export class Readiness {
 
   async state(): Promise<ReadinessState> {
     if (this.draining) return DRAINING;
-    const result = await this.recent();
+    const [result, failedDependency] = await Promise.all([this.recent(), this.failedDependency()]);
     // The stop may have begun while the check ran.
     if (this.draining) return DRAINING;
-    return result.reached ? { status: 'ready' } : { status: 'unavailable', check: 'elasticache', code: result.code };
+    if (!result.reached) return { status: 'unavailable', check: 'elasticache', code: result.code };
+    if (failedDependency !== undefined) return { status: 'unavailable', check: failedDependency, code: GatewayErrorCode.DEPENDENCY_UNAVAILABLE };
+    return { status: 'ready' };
+  }
+
+  private async failedDependency(): Promise<DependencyName | undefined> {
+    const results = await Promise.all(this.dependencies.map((dependency) => dependency.check().then(() => undefined, () => dependency.name)));
+    return results.find((name) => name !== undefined);
   }
 
   private recent(): Promise<ProbeResult> {

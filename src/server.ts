@@ -30,16 +30,15 @@ import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
 import { HttpDrain, type DrainOutcome } from './http-drain';
 import { Admission } from './limits/admission';
 import { UpstreamConcurrency } from './limits/concurrency';
-import { MemoryTokenBucketStore } from './limits/token-buckets';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
 import { elastiCacheProbe, Readiness } from './readiness';
-import { MemoryIdempotencyRecords } from './idempotency/records';
 import { lookupServerlessCacheSnapshot } from './operations/describe-serverless-cache-snapshots';
 import { buildSchema } from './schema';
 import { SnapshotStatusWatcher } from './snapshots/status-watcher';
 import { listenFailure } from './startup-checks';
+import { createSharedStores } from './stores';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
 import { registerPossibleTypesRoute } from './possible-types';
 import { registerConsoleRoutes } from './console-route';
@@ -106,6 +105,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     metrics,
     readSharing: new ReadSharing(config.reads.sharedCacheMs, metrics),
   });
+  const stores = await createSharedStores(config, logger, metrics);
   const snapshotStatus = new SnapshotStatusWatcher(
     (name) => {
       metrics.recordPoll();
@@ -113,12 +113,13 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     },
     config.subscriptions,
     logger,
+    stores.pollElection,
   );
   metrics.watchedSnapshots(() => snapshotStatus.activePolls);
+  metrics.pollsHeld(() => snapshotStatus.pollsHeld);
   const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
   // Bucket names are matched like cache names: `*` wildcards, linear time.
   const exportBuckets = new CachePatterns(config.exports.s3Buckets);
-  const idempotencyRecords = new MemoryIdempotencyRecords<unknown>({ maxRecords: config.idempotency.maxRecords });
   const contextFor = createContextFactory({
     logger,
     elasticache: dataSource,
@@ -127,7 +128,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     upstreamConcurrency,
     // A create holds its key through its own call and the describe that may reconcile it.
     idempotentMutations: {
-      records: idempotencyRecords,
+      records: stores.idempotencyRecords,
       leaseMs: 2 * config.upstream.callDeadlineMs + 5_000,
       onReplay: (mutation) => metrics.recordReplay(mutation),
     },
@@ -141,8 +142,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   const formatError = maskErrors();
   const operations = new OperationObserver(metrics);
   const clientAddress = clientAddressOf(config.limits.trustedProxies);
-  const rateLimits = new MemoryTokenBucketStore();
-  const admission = new Admission(schema, config.graphql, config.limits, rateLimits);
+  const admission = new Admission(schema, config.graphql, config.limits, stores.rateLimits, () => metrics.recordRateLimitFailOpen());
   const leanPath = new LeanPath({ schema, admission, operations, formatError });
   const metricsPort = config.metrics.port;
   const metricsServer: MetricsServer | undefined =
@@ -151,7 +151,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   // Its own deadline: a probe waits for the check, and probes time out in a second or two. It
   // shares no reads: a kept answer would say AWS is reachable when it may no longer be.
   const readinessSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.lifecycle.readyCheckTimeoutMs, logger, metrics });
-  const readiness = new Readiness(elastiCacheProbe(readinessSource), { intervalMs: config.lifecycle.readyCheckIntervalMs });
+  const readiness = new Readiness(elastiCacheProbe(readinessSource), { intervalMs: config.lifecycle.readyCheckIntervalMs }, stores.readinessChecks);
 
   const httpLogger: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
@@ -196,7 +196,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
           const startedAt = process.hrtime.bigint();
           return Promise.resolve({
             didResolveOperation: ({ document, operationName, request, contextValue }) =>
-              admission.admit({ document, operationName, variables: request.variables, principal: contextValue.principal }),
+              admission.admit({ document, operationName, variables: request.variables, principal: contextValue.principal, logger: contextValue.logger }),
             didEncounterErrors: ({ errors, contextValue }) => {
               operations.logUnexpected(contextValue.logger, errors);
               return Promise.resolve();
@@ -315,7 +315,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     snapshotStatus.close();
     const outcome = await drain.drain(config.lifecycle.shutdownGraceMs);
     await socketsClosed;
-    rateLimits.close();
+    await stores.close();
     // The HTTP server is closed by now; this runs Fastify's and Apollo's own close hooks.
     await app.close();
     await apollo.stop();

@@ -229,7 +229,7 @@ export function serveSubscriptions({
         record.name = operation?.name?.value;
         record.type = operation?.operation;
         try {
-          await admission.admit({ document: checked.document, operationName: payload.operationName, variables: payload.variables, principal });
+          await admission.admit({ document: checked.document, operationName: payload.operationName, variables: payload.variables, principal, logger: contextValue.logger });
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;

@@ -96,6 +96,27 @@ describe('loadGatewayConfig', () => {
     expect(() => loadGatewayConfig({ READY_CHECK_TIMEOUT_MS: '0' })).toThrow(/READY_CHECK_TIMEOUT_MS="0"/);
   });
 
+  it('keeps state in memory without REDIS_URL, and shares it on Redis with one', () => {
+    expect(loadGatewayConfig({}).redis).toBeUndefined();
+    expect(loadGatewayConfig({}).subscriptions.pollLeaseMs).toBe(10_000);
+    expect(loadGatewayConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      keyPrefix: 'ecsg:',
+      connectTimeoutMs: 2_000,
+      commandTimeoutMs: 1_000,
+    });
+    const tls = loadGatewayConfig({ REDIS_URL: 'rediss://:secret@cache.example.com:6380/2', REDIS_KEY_PREFIX: 'prod-gw:', REDIS_COMMAND_TIMEOUT_MS: '250' });
+    expect(tls.redis).toMatchObject({ url: 'rediss://:secret@cache.example.com:6380/2', keyPrefix: 'prod-gw:', commandTimeoutMs: 250 });
+  });
+
+  it('refuses a Redis URL of another scheme, a prefix with spaces, and a poll lease one slow renewal could lose', () => {
+    expect(() => loadGatewayConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL="http:\/\/127.0.0.1:6379": a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadGatewayConfig({ REDIS_URL: '127.0.0.1:6379' })).toThrow(/REDIS_URL=/);
+    expect(() => loadGatewayConfig({ REDIS_KEY_PREFIX: 'my gateway' })).toThrow(/REDIS_KEY_PREFIX="my gateway"/);
+    expect(() => loadGatewayConfig({ SUBSCRIPTION_POLL_LEASE_MS: '2000', REDIS_COMMAND_TIMEOUT_MS: '1000' })).toThrow(/SUBSCRIPTION_POLL_LEASE_MS=2000 is shorter than 3 × REDIS_COMMAND_TIMEOUT_MS=1000/);
+    expect(loadGatewayConfig({ SUBSCRIPTION_POLL_LEASE_MS: '3000', REDIS_COMMAND_TIMEOUT_MS: '1000' }).subscriptions.pollLeaseMs).toBe(3_000);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadGatewayConfig({ PORT: '' }).port).toBe(4000);
   });

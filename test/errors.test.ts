@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GatewayError, GatewayErrorCode, maskErrors } from '../src/errors';
@@ -32,5 +34,14 @@ describe('maskErrors', () => {
   it('masks a GraphQLError that claims a request-error code but came from a resolver as a plain error', () => {
     const [formatted, error] = fromResolver(new Error('secret'));
     expect(mask({ ...formatted, extensions: { code: 'BAD_USER_INPUT' } }, error).message).toBe('Internal server error.');
+  });
+});
+
+describe('the error codes', () => {
+  it("each has a row in the README's table of codes, and DEPENDENCY_UNAVAILABLE is retryable", () => {
+    const readme = readFileSync(resolve(__dirname, '..', 'README.md'), 'utf8');
+    const rows = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]));
+    expect(Object.values(GatewayErrorCode).filter((code) => !rows.has(code))).toEqual([]);
+    expect(new GatewayError(GatewayErrorCode.DEPENDENCY_UNAVAILABLE).extensions).toEqual({ code: 'DEPENDENCY_UNAVAILABLE', retryable: true });
   });
 });

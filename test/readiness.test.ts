@@ -30,6 +30,21 @@ describe('Readiness', () => {
     expect(probe).toHaveBeenCalledTimes(2);
   });
 
+  it('checks the shared store at every probe, and names it when it does not answer (AWS first when both fail)', async () => {
+    let redisUp = true;
+    const redis = { name: 'redis' as const, check: jest.fn(() => (redisUp ? Promise.resolve() : Promise.reject(new Error('no PONG')))) };
+    const results = [REACHED, REACHED, REACHED, failed(GatewayErrorCode.UPSTREAM_UNAVAILABLE)];
+    const subject = new Readiness(() => Promise.resolve(results.shift() ?? REACHED), { intervalMs: 0 }, [redis]);
+    expect(await subject.state()).toEqual({ status: 'ready' });
+    redisUp = false;
+    expect(await subject.state()).toEqual({ status: 'unavailable', check: 'redis', code: 'DEPENDENCY_UNAVAILABLE' });
+    redisUp = true;
+    expect(await subject.state()).toEqual({ status: 'ready' });
+    redisUp = false;
+    expect(await subject.state()).toEqual({ status: 'unavailable', check: 'elasticache', code: 'UPSTREAM_UNAVAILABLE' });
+    expect(redis.check).toHaveBeenCalledTimes(4);
+  });
+
   it('lets probes that arrive together share one check', async () => {
     let answer: (result: ProbeResult) => void = () => undefined;
     const probe = jest.fn(() => new Promise<ProbeResult>((resolve) => (answer = resolve)));

@@ -121,6 +121,7 @@ export function errorOutcome(error: GatewayError): Outcome & { retrySameKey?: tr
       return { kind: 'retry-later', message: error.message, afterSeconds: 1, retrySameKey: true };
     case 'UPSTREAM_THROTTLED':
     case 'UPSTREAM_UNAVAILABLE':
+    case 'DEPENDENCY_UNAVAILABLE':
       // Nothing was created: retry later, with the same key or a new one.
       return { kind: 'retry-later', message: error.message, ...(error.extensions?.retryAfterSeconds === undefined ? {} : { afterSeconds: error.extensions.retryAfterSeconds }) };
     case 'RATE_LIMITED':

@@ -26,7 +26,9 @@ export type CreateServerlessCacheSnapshotInput = {
    * (the success or the fault) without creating anything; a duplicate sent while the first is still
    * running waits for it; the same key with a different input is an `IDEMPOTENCY_KEY_REUSED` error.
    * Keys are per caller: another caller's identical key is a different key. After `OUTCOME_UNKNOWN`,
-   * retry with the same key: the gateway then finds out what the first call did.
+   * retry with the same key: the gateway then finds out what the first call did. When the gateway
+   * cannot reach the store its replicas keep keys in, a call with a key is refused with
+   * `DEPENDENCY_UNAVAILABLE` before anything is sent to AWS: retry it, with the same key.
    */
   idempotencyKey?: string | null | undefined;
   /** The ID or ARN of the KMS key to encrypt the snapshot with. Omit it to use the default key. */

@@ -124,7 +124,9 @@ export type CreateServerlessCacheSnapshotInput = {
    * (the success or the fault) without creating anything; a duplicate sent while the first is still
    * running waits for it; the same key with a different input is an `IDEMPOTENCY_KEY_REUSED` error.
    * Keys are per caller: another caller's identical key is a different key. After `OUTCOME_UNKNOWN`,
-   * retry with the same key: the gateway then finds out what the first call did.
+   * retry with the same key: the gateway then finds out what the first call did. When the gateway
+   * cannot reach the store its replicas keep keys in, a call with a key is refused with
+   * `DEPENDENCY_UNAVAILABLE` before anything is sent to AWS: retry it, with the same key.
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The ID or ARN of the KMS key to encrypt the snapshot with. Omit it to use the default key. */
@@ -373,9 +375,10 @@ export type Mutation = {
    * `snapshots:write` scope and a cache your credentials name. Every fault AWS documents comes back as
    * a member of the result union. The field is null only with an error in `errors` for it: `FORBIDDEN`
    * (decided before AWS is called), `BAD_USER_INPUT` (a malformed idempotency key),
-   * `IDEMPOTENCY_KEY_REUSED`, or a failure that is not about the request: `UPSTREAM_THROTTLED` or
-   * `UPSTREAM_UNAVAILABLE` (nothing was created; retry later), `OUTCOME_UNKNOWN` (AWS's answer was
-   * lost and the gateway could not find out; retry with the same idempotency key),
+   * `IDEMPOTENCY_KEY_REUSED`, or a failure that is not about the request: `UPSTREAM_THROTTLED`,
+   * `UPSTREAM_UNAVAILABLE` or `DEPENDENCY_UNAVAILABLE` (nothing was created; retry later),
+   * `OUTCOME_UNKNOWN` (AWS's answer was lost and the gateway could not find out; retry with the same
+   * idempotency key),
    * `UPSTREAM_ACCESS_DENIED` or `INTERNAL_SERVER_ERROR`. Retryable errors carry
    * `extensions.retryable: true`. Other fields of the same document still resolve. Input that breaks
    * a rule AWS documents is answered without calling AWS.

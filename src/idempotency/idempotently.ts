@@ -3,7 +3,7 @@
  * key runs; a duplicate waits for it and gets its answer; a call after one that ended without an
  * answer runs again, told when the first call began so it can find out what that one did.
  */
-import { GatewayError, GatewayErrorCode } from '../errors';
+import { GatewayError, GatewayErrorCode, StoreUnavailableError } from '../errors';
 import type { IdempotencyRecords } from './records';
 
 /** What the mutations share for idempotency: the records, how long a call may hold a key, the replay count. */
@@ -52,7 +52,7 @@ export async function idempotently<Answer>(
   const records = shared.records as IdempotencyRecords<Answer>;
   for (;;) {
     const now = Date.now();
-    const claim = await records.claim(key, fingerprint, now, shared.leaseMs);
+    const claim = await claimOrRefuse(records, key, fingerprint, now, shared.leaseMs);
     switch (claim.status) {
       case 'mismatch':
         throw new GatewayError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED);
@@ -68,12 +68,31 @@ export async function idempotently<Answer>(
           answer = await run(claim.unsettledSince ?? now, claim.unsettledSince !== undefined);
         } catch (error) {
           // No definite answer to keep: the next call with this key finds out what this one did.
-          await records.release(key, claim.lease);
+          await records.release(key, claim.lease).catch(ignoreUnreachableStore);
           throw error;
         }
-        await records.settle(key, claim.lease, answer);
+        // AWS has acted: its answer is the caller's even when the record cannot be written. The
+        // claim's lease then runs out, and the next call with the key reconciles as after a crash.
+        await records.settle(key, claim.lease, answer).catch(ignoreUnreachableStore);
         return { answer, replayed: false };
       }
     }
   }
+}
+
+/**
+ * A key's record comes before any AWS call: without the store there is no telling whether another
+ * replica runs the same action, so nothing is sent and the caller is told to retry.
+ */
+async function claimOrRefuse<Answer>(records: IdempotencyRecords<Answer>, key: string, fingerprint: string, now: number, leaseMs: number) {
+  try {
+    return await records.claim(key, fingerprint, now, leaseMs);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) throw new GatewayError(GatewayErrorCode.DEPENDENCY_UNAVAILABLE);
+    throw error;
+  }
+}
+
+function ignoreUnreachableStore(error: unknown): void {
+  if (!(error instanceof StoreUnavailableError)) throw error;
 }

@@ -7,13 +7,19 @@
  * mutation fields to the mutation bucket, both or neither. Over a bucket,
  * the whole document is refused (`RATE_LIMITED`, HTTP 429 with `Retry-After`), and nothing is
  * taken from it; a document larger than the whole bucket is refused as not retryable.
+ *
+ * When the buckets' store (Redis, shared by replicas) cannot be reached, operations are let
+ * through unlimited: refusing every caller would turn a Redis outage into a gateway outage, and
+ * AWS's own throttling still stands behind. Each one is counted, and a warning is logged at most
+ * every 30 s, with the request that met it.
  */
 import { HeaderMap } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { principalKey, type Principal } from '../auth/principal';
 import type { GraphQLConfig, LimitsConfig } from '../config';
-import { GatewayError, GatewayErrorCode } from '../errors';
+import { GatewayError, GatewayErrorCode, StoreUnavailableError } from '../errors';
+import type { Logger } from '../logger';
 import { priceOperation } from './cost';
 import { perMinute, type TokenBucketStore } from './token-buckets';
 
@@ -22,7 +28,12 @@ export interface OperationRequest {
   operationName: string | null | undefined;
   variables: Record<string, unknown> | null | undefined;
   principal: Principal;
+  /** The request's logger. */
+  logger: Logger;
 }
+
+/** Least time between two warnings that rate limits are failing open. */
+const FAIL_OPEN_WARNING_EVERY_MS = 30_000;
 
 export class Admission {
   constructor(
@@ -30,10 +41,13 @@ export class Admission {
     private readonly graphql: GraphQLConfig,
     private readonly limits: LimitsConfig,
     private readonly buckets: TokenBucketStore,
+    private readonly onFailOpen: () => void = () => undefined,
   ) {}
 
+  private lastFailOpenWarning = -Infinity;
+
   /** Resolves when the operation may run; throws the error to answer with otherwise. */
-  async admit({ document, operationName, variables, principal }: OperationRequest): Promise<void> {
+  async admit({ document, operationName, variables, principal, logger }: OperationRequest): Promise<void> {
     const priced = priceOperation(this.schema, document, operationName, variables);
     if (priced === null) return;
     if (priced.cost > this.graphql.maxCost) {
@@ -46,10 +60,10 @@ export class Admission {
     const limits: Limit[] = [{ key: `reads:${who}`, tokens: priced.cost, perMinute: this.limits.readCostPerMinute, what: 'read cost points' }];
     // A mutation's result is read too: a mutation document pays for its mutations and its cost.
     if (priced.mutations > 0) limits.unshift({ key: `mutations:${who}`, tokens: priced.mutations, perMinute: this.limits.mutationsPerMinute, what: 'mutations' });
-    await this.charge(limits);
+    await this.charge(limits, logger);
   }
 
-  private async charge(limits: readonly Limit[]): Promise<void> {
+  private async charge(limits: readonly Limit[], logger: Logger): Promise<void> {
     const tooLarge = limits.find((limit) => limit.tokens > limit.perMinute);
     if (tooLarge !== undefined) {
       // No wait would ever let it through: the caller must split it, not retry it.
@@ -60,7 +74,19 @@ export class Admission {
       );
     }
     const charges = limits.map(({ key, tokens, perMinute: limit }) => ({ key, tokens, shape: perMinute(limit) }));
-    const result = await this.buckets.takeAll(charges, Date.now());
+    let result;
+    try {
+      result = await this.buckets.takeAll(charges, Date.now());
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.onFailOpen();
+      const now = Date.now();
+      if (now - this.lastFailOpenWarning >= FAIL_OPEN_WARNING_EVERY_MS) {
+        this.lastFailOpenWarning = now;
+        logger.warn({ reason: error.message }, 'rate limits not applied: their store cannot be reached (failing open; counted in gateway_rate_limit_fail_open_total)');
+      }
+      return;
+    }
     if (result.taken) return;
     const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
     const needs = limits.map((limit) => `${limit.tokens} ${limit.what} (your limit: ${limit.perMinute} a minute)`).join(' and ');

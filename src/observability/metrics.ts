@@ -98,6 +98,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly storeFailures = new Counter({
+    name: 'gateway_shared_store_failures_total',
+    help: 'Commands to the store replicas share (Redis) that failed or timed out, by store (rate-limit, idempotency, snapshot-status).',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitFailOpen = new Counter({
+    name: 'gateway_rate_limit_fail_open_total',
+    help: 'Operations let through without a rate-limit check because the shared store could not be reached.',
+    registers: [this.registry],
+  });
+
   /** Operation names are the client's choice: the first ones seen keep their label, the rest share one. */
   private readonly operationNames = new Set<string>();
 
@@ -148,6 +161,26 @@ export class GatewayMetrics {
 
   recordPoll(): void {
     this.polls.inc();
+  }
+
+  recordStoreFailure(store: 'rate-limit' | 'idempotency' | 'snapshot-status'): void {
+    this.storeFailures.inc({ store });
+  }
+
+  recordRateLimitFailOpen(): void {
+    this.rateLimitFailOpen.inc();
+  }
+
+  /** Reports `count()` as `snapshot_status_polls_held` whenever metrics are read. */
+  pollsHeld(count: () => number): void {
+    new Gauge({
+      name: 'snapshot_status_polls_held',
+      help: 'Watched snapshots this process polls AWS for now; with replicas, those whose poll it holds (or polls alone while Redis is unreachable).',
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
   }
 
   recordAuthenticationRefusal(failure: string, transport: 'http' | 'websocket'): void {

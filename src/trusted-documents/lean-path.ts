@@ -61,7 +61,7 @@ export class LeanPath {
     };
 
     try {
-      await this.stages.admission.admit({ document: document.document, operationName, variables, principal: context.principal });
+      await this.stages.admission.admit({ document: document.document, operationName, variables, principal: context.principal, logger: context.logger });
     } catch (refused) {
       // A request refused before execution: Apollo's answer is the error alone, 500 unless it says.
       const errors = [asGraphQLError(refused)];

@@ -2,6 +2,7 @@
 import type { ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
 import { GatewayError, GatewayErrorCode } from '../../src/errors';
 import { createLogger } from '../../src/logger';
+import type { Observation, PollElection, PollEvents } from '../../src/snapshots/poll-election';
 import { isFinalStatus, SnapshotStatusWatcher } from '../../src/snapshots/status-watcher';
 
 type Step = string | null | GatewayErrorCode;
@@ -94,5 +95,54 @@ describe('isFinalStatus', () => {
     [undefined, false],
   ])('%p is final: %p', (status, final) => {
     expect(isFinalStatus(status)).toBe(final);
+  });
+});
+
+describe('SnapshotStatusWatcher with replicas (a scripted election)', () => {
+  /** An election this test decides: who polls, and what "another replica" found. */
+  function scriptedElection() {
+    const seats: { name: string; events: PollEvents; published: Observation[]; left: boolean }[] = [];
+    const election: PollElection = {
+      join(name, events) {
+        const seat = { name, events, published: [] as Observation[], left: false };
+        seats.push(seat);
+        return { publish: (o) => void seat.published.push(o), leave: () => void (seat.left = true) };
+      },
+    };
+    return { election, seats };
+  }
+  const remote = (Status: string): Observation => ({ kind: 'snapshot', snapshot: { ServerlessCacheSnapshotName: 's', Status } });
+
+  it('polls nothing while another replica polls, and hands its results to the watchers here', async () => {
+    const upstream = scripted(['creating']);
+    const { election, seats } = scriptedElection();
+    const watcher = new SnapshotStatusWatcher(upstream.describe, { pollIntervalMs: 5, maxPollIntervalMs: 20 }, createLogger('silent'), election);
+    const seen = collect(watcher.watch('S'));
+    const seat = seats[0]!;
+    seat.events.observed(remote('creating'));
+    seat.events.observed(remote('creating'));
+    seat.events.observed(remote('available'));
+    expect(await seen).toEqual(['creating', 'available']);
+    expect(upstream.calls).toEqual([]);
+    expect(seat.left).toBe(true);
+    expect(watcher.pollsHeld).toBe(0);
+  });
+
+  it('polls once the election hands it the poll, publishes every result, and stops when told another replica polls', async () => {
+    const upstream = scripted(['creating', 'creating', 'creating', 'creating', 'available']);
+    const { election, seats } = scriptedElection();
+    const watcher = new SnapshotStatusWatcher(upstream.describe, { pollIntervalMs: 5, maxPollIntervalMs: 5 }, createLogger('silent'), election);
+    const seen = collect(watcher.watch('s'));
+    const seat = seats[0]!;
+    seat.events.polling(true);
+    expect(watcher.pollsHeld).toBe(1);
+    while (upstream.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    seat.events.polling(false);
+    const callsWhenStopped = upstream.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(upstream.calls.length).toBe(callsWhenStopped);
+    expect(seat.published.every((o) => o.kind === 'snapshot' && o.snapshot.Status === 'creating')).toBe(true);
+    seat.events.observed(remote('available'));
+    expect(await seen).toEqual(['creating', 'available']);
   });
 });

@@ -22,11 +22,12 @@ export interface GatewayProcess {
 }
 
 /**
- * Starts `src/main.ts` with only `env` (and PATH) set: loopback, any free ports, and AWS files that
- * do not exist, so nothing from the machine running the tests leaks in.
+ * Starts `src/main.ts` (or another entry point, such as the standalone emulator's) with only `env`
+ * (and PATH) set: loopback, any free ports, and AWS files that do not exist, so nothing from the
+ * machine running the tests leaks in.
  */
-export function startProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export function startProcess(env: Record<string, string>, entryPoint = 'src/main.ts'): GatewayProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entryPoint], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
