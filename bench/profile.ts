@@ -32,8 +32,10 @@ const PROFILE_DIR = join(DIST, 'profiles');
 const log = (message: string) => process.stderr.write(`[bench:profile] ${message}\n`);
 
 async function main(): Promise<void> {
-  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' => {
-    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare') throw new Error(`--targets takes gateway, gateway-trusted and/or bare, not ${t}`);
+  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' | 'bare-cached' => {
+    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare' && t !== 'bare-cached') {
+      throw new Error(`--targets takes gateway, gateway-trusted, bare and/or bare-cached, not ${t}`);
+    }
     return t;
   });
   const manifest = join(mkdtempSync(join(tmpdir(), 'bench-profile-')), 'trusted-documents.json');
@@ -54,8 +56,8 @@ async function main(): Promise<void> {
         for (const file of readdirSync(PROFILE_DIR)) if (file.startsWith(`${name}.`)) rmSync(join(PROFILE_DIR, file));
         const nodeOptions = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
         const server: ServerProcess =
-          target === 'bare'
-            ? await startBaseline('sdk', await freePort(), emulator.url, nodeOptions)
+          target === 'bare' || target === 'bare-cached'
+            ? await startBaseline(target === 'bare' ? 'sdk' : 'sdk-cached', await freePort(), emulator.url, nodeOptions)
             : await startGateway(await freePort(), emulator.url, { nodeOptions, ...(target === 'gateway-trusted' ? { env: { TRUSTED_DOCUMENTS_FILE: manifest } } : {}) });
         if (pinned) pin(server.pid, PINNING.serverCpu);
         log(`${name}: profiling pid ${server.pid}${pinned ? ` on CPU ${PINNING.serverCpu}` : ''}`);

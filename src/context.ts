@@ -13,7 +13,7 @@ import type { ElastiCacheDataSource } from './elasticache/data-source';
 import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
 import { currentTraceId } from './observability/tracing';
-import type { Logger } from './logger';
+import { lazyChild, type Logger } from './logger';
 import { SnapshotCreation } from './snapshots/creation';
 import { SnapshotLifecycle } from './snapshots/lifecycle';
 import { SnapshotService } from './snapshots/service';
@@ -70,7 +70,7 @@ export function createContextFactory({
   return ({ requestId, principal }) => {
     // With tracing on, every line of the request also names its trace (src/observability/tracing.ts).
     const traceId = currentTraceId();
-    const requestLogger = logger.child({ requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
+    const requestLogger = lazyChild(logger, { requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
     const caller = principalKey(principal);
     const elasticache = shared.forRequest(upstreamConcurrency.gateFor(caller), requestLogger);
     const loaders = createLoaders(elasticache, reads);

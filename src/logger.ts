@@ -16,3 +16,29 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const noop = () => undefined;
+
+/**
+ * `parent.child(bindings)`, made only when something is written through it at an enabled level (or
+ * anything else is asked of it). pino serialises and redacts a child's bindings when the child is
+ * made, about 7 µs: every request has its logger, and most write nothing at `LOG_LEVEL=warn`.
+ */
+export function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
+  let child: Logger | undefined;
+  const made = (): Logger => (child ??= parent.child(bindings));
+  const isLevelEnabled = (level: string) => parent.isLevelEnabled(level);
+  return new Proxy(parent, {
+    get(_target, property) {
+      if (child === undefined) {
+        if (property === 'isLevelEnabled') return isLevelEnabled;
+        // A disabled level writes nothing: no child is needed for it.
+        if (typeof property === 'string' && LEVELS.has(property) && !parent.isLevelEnabled(property)) return noop;
+      }
+      const real = made();
+      const value: unknown = Reflect.get(real, property, real);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    },
+  });
+}

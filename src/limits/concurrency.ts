@@ -5,7 +5,18 @@
  * the `UPSTREAM_MAX_SOCKETS`. Calls over a bound wait their turn, within their own call deadline.
  */
 
-function abortError(signal: AbortSignal): Error {
+/**
+ * What a wait needs of an `AbortSignal`: a real one, or the AWS layer's lighter per-call deadline
+ * (src/elasticache/call-control.ts).
+ */
+export interface Cancellation {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+function abortError(signal: Cancellation): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
@@ -21,7 +32,7 @@ export class Semaphore {
   }
 
   /** Resolves to a release function once a permit is free; rejects with the signal's reason if it aborts first. */
-  acquire(signal: AbortSignal): Promise<() => void> {
+  acquire(signal: Cancellation): Promise<() => void> {
     if (this.inUse < this.permits) {
       this.inUse += 1;
       return Promise.resolve(this.releaser());
@@ -56,7 +67,7 @@ export class Semaphore {
 
 /** What an AWS call waits on before it is sent. */
 export interface UpstreamGate {
-  acquire(signal: AbortSignal): Promise<() => void>;
+  acquire(signal: Cancellation): Promise<() => void>;
 }
 
 /** No bound: for work that belongs to no request (the shared status polls). */

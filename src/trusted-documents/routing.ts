@@ -93,9 +93,10 @@ export class TrustedDocumentRouting {
       if (refused !== undefined) return { to: 'refused', error: refused };
       return { to: 'apollo', search: request.search, body };
     }
-    const withText = named === undefined ? body : withoutDocumentId({ ...body, query: document.text });
     const operation = this.leanOperation(request, body, document);
-    if (operation === undefined) return { to: 'apollo', search: request.search, body: withText };
+    if (operation === undefined) {
+      return { to: 'apollo', search: request.search, body: named === undefined ? body : withoutDocumentId({ ...body, query: document.text }) };
+    }
     return { to: 'lean', document, operation, variables: isRecord(body.variables) ? body.variables : undefined };
   }
 
