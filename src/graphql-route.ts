@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { LeanRequest, LeanResponse } from './trusted-documents/lean-path';
 import { leanContentType, type TrustedDocumentRouting } from './trusted-documents/routing';
 
@@ -50,7 +50,16 @@ export function graphqlRouteHandler<TContext extends BaseContext>(
     trusted.routed(route.to, request);
     if (route.to === 'lean') {
       const contentType = leanContentType(request.headers.accept) ?? 'application/json; charset=utf-8';
-      const answer = await trusted.lean.run({ ...route, contentType }, await context(request));
+      let answer: LeanResponse;
+      try {
+        answer = await trusted.lean.run({ ...route, contentType }, await context(request));
+      } catch (error) {
+        // What Apollo answers a failure outside execution with: a 500, masked like every error.
+        request.log.error({ err: error }, 'GraphQL request failed outside execution');
+        const internal = new GraphQLError('Internal server error', { originalError: error instanceof Error ? error : undefined });
+        void reply.code(500).type(contentType);
+        return `${JSON.stringify({ errors: [trusted.formatError({ message: internal.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, internal)] })}\n`;
+      }
       for (const [name, value] of answer.headers) void reply.header(name, value);
       void reply.code(answer.status);
       return answer.body;

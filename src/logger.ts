@@ -40,5 +40,9 @@ export function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
       const value: unknown = Reflect.get(real, property, real);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
     },
+    // Everything else is the child's too: nothing set through a request's logger reaches the root.
+    set: (_target, property, value) => Reflect.set(made(), property, value),
+    has: (_target, property) => Reflect.has(made(), property),
+    defineProperty: (_target, property, descriptor) => Reflect.defineProperty(made(), property, descriptor),
   });
 }

@@ -86,7 +86,8 @@ export class LeanPath {
     return errors.map((error) => {
       const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? ApolloServerErrorCode.INTERNAL_SERVER_ERROR };
       const http = extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
-      if (http !== undefined && typeof http === 'object') {
+      // Apollo's test for a response head: a status number and a Map of headers, or it is left alone.
+      if (http !== null && typeof http === 'object' && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
         if (typeof http.status === 'number') head.status = http.status;
         for (const [name, value] of http.headers ?? []) {
           const at = head.headers.findIndex(([existing]) => existing === name);

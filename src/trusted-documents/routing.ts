@@ -126,7 +126,8 @@ export class TrustedDocumentRouting {
    * without its text); an error for an id that cannot be used; undefined when it names none.
    */
   private named(documentId: unknown, query: unknown, extensions: unknown): TrustedDocument | GraphQLError | undefined {
-    if (documentId !== undefined) {
+    // `null` is no id, as Apollo reads an absent field.
+    if (documentId !== undefined && documentId !== null) {
       if (query !== undefined) return badRequest('Send either `documentId` or `query`, not both.');
       const hash = typeof documentId === 'string' ? DOCUMENT_ID.exec(documentId)?.[1] : undefined;
       if (hash === undefined) return badRequest('`documentId` must be "sha256:" followed by the document\'s lower-case hex SHA-256 hash.');
@@ -152,6 +153,9 @@ export class TrustedDocumentRouting {
     if (body.operationName !== undefined && body.operationName !== null && typeof body.operationName !== 'string') return undefined;
     if (body.extensions !== undefined && body.extensions !== null) {
       if (!isRecord(body.extensions) || Object.keys(body.extensions).some((key) => !LEAN_EXTENSIONS.has(key))) return undefined;
+      // Apollo refuses a persisted query of another version, or whose hash is not the text's.
+      const persisted = body.extensions.persistedQuery;
+      if (persisted !== undefined && !(isRecord(persisted) && persisted.version === 1 && persisted.sha256Hash === document.hash)) return undefined;
     }
     const operation = typeof body.operationName === 'string' ? (getOperationAST(document.document, body.operationName) ?? undefined) : document.operation;
     if (operation === undefined || operation.operation === OperationTypeNode.SUBSCRIPTION) return undefined;
