@@ -1,9 +1,10 @@
 /**
- * Apollo Server's HTTP entry point as a Fastify route handler: what `@as-integrations/fastify`'s
- * handler does, minus its per-request WHATWG URL parse (of `protocol://hostname/url`, only to
- * extract the query string) and method upper-casing (Node's parser already upper-cases). With the
- * inline-trace plugin disabled too, 20–30 µs less CPU per request on the benchmark (README). The
- * integration's drain plugin is still used.
+ * The `/graphql` route: each request goes where src/trusted-documents/routing.ts sends it (refused,
+ * the lean path, or Apollo Server). Apollo's HTTP entry point is called as
+ * `@as-integrations/fastify`'s handler would, minus its per-request WHATWG URL parse (of
+ * `protocol://hostname/url`, only to extract the query string) and method upper-casing (Node's
+ * parser already upper-cases): with the inline-trace plugin disabled too, 20–30 µs less CPU per
+ * request on the benchmark (bench/README.md).
  */
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
@@ -30,6 +31,9 @@ export interface TrustedDocumentPaths<TContext> {
   routed: (path: 'lean' | 'apollo' | 'refused', request: FastifyRequest, refusal?: GraphQLFormattedError) => void;
 }
 
+/** A response of one error, laid out as Apollo lays its own out. */
+const errorsBody = (error: GraphQLFormattedError): string => `${JSON.stringify({ errors: [error] })}\n`;
+
 export function graphqlRouteHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (request: FastifyRequest) => Promise<TContext>,
@@ -45,7 +49,7 @@ export function graphqlRouteHandler<TContext extends BaseContext>(
       const refusal = trusted.formatError({ ...route.error.toJSON(), extensions }, route.error);
       trusted.routed('refused', request, refusal);
       void reply.code(http?.status ?? 400).type('application/json; charset=utf-8');
-      return `${JSON.stringify({ errors: [refusal] })}\n`;
+      return errorsBody(refusal);
     }
     trusted.routed(route.to, request);
     if (route.to === 'lean') {
@@ -58,7 +62,7 @@ export function graphqlRouteHandler<TContext extends BaseContext>(
         request.log.error({ err: error }, 'GraphQL request failed outside execution');
         const internal = new GraphQLError('Internal server error', { originalError: error instanceof Error ? error : undefined });
         void reply.code(500).type(contentType);
-        return `${JSON.stringify({ errors: [trusted.formatError({ message: internal.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, internal)] })}\n`;
+        return errorsBody(trusted.formatError({ message: internal.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, internal));
       }
       for (const [name, value] of answer.headers) void reply.header(name, value);
       void reply.code(answer.status);
