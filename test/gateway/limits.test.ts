@@ -534,7 +534,9 @@ describe('per principal', () => {
 
       expect(new Set(errors().map((m) => (m.payload as ErrorShape[])[0]?.extensions?.code))).toEqual(new Set(['SUBSCRIPTION_LIMIT_EXCEEDED']));
       const describes = ((await gateway.emulator.calls()).DescribeServerlessCacheSnapshots ?? 0) - describesBefore;
-      expect(describes).toBeLessThanOrEqual(2);
+      // The two running subscriptions' first polls, each retried at most AWS_MAX_ATTEMPTS times when a
+      // loaded machine makes an attempt time out; the 998 refused ones cost nothing.
+      expect(describes).toBeLessThanOrEqual(2 * gateway.config.upstream.maxAttempts);
       expect(raw.socket.readyState).toBe(WebSocket.OPEN);
       raw.send({ type: 'ping' });
       await raw.until(() => raw.messages.some((m) => m.type === 'pong'));
