@@ -12,7 +12,7 @@
  * trusted-document rows send the same document by its id (`documentId`), the API-key row the
  * document's text with an `x-api-key` header.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../src/trusted-documents/manifest';
 
 /** The cache every snapshot of the run is taken of (seeded by the emulator, `available`). */
 export const BENCH_CACHE = 'demo-valkey';
@@ -71,8 +71,6 @@ export function nameSource(): () => string {
 export function trustedDocuments(): Record<string, string> {
   return Object.fromEntries([CREATE_DOCUMENT, READ_DOCUMENT].map((text) => [sha256(text), text]));
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The snapshot each request names: a new one to create, the next read target, or the hot one. */
 function namesFor(mix: MixName, nextName: () => string): () => string {

@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from './metrics';
 
 /** What an operation's context (src/context.ts) tells of it at its end. */
-export interface OperationContext {
+export interface ObservedContext {
   logger: Logger;
   principal: Principal;
   awsCalls: () => number;
@@ -70,7 +70,7 @@ export class OperationObserver {
   }
 
   /** The operation's line and metrics, from what its door saw and what its context gathered. */
-  finishOperation(context: OperationContext, facts: DoorFacts): void {
+  finishOperation(context: ObservedContext, facts: DoorFacts): void {
     this.finish(context.logger, {
       ...facts,
       awsCalls: context.awsCalls(),
