@@ -58,43 +58,75 @@ export interface ContextDependencies {
 
 export type ContextFactory = (request: RequestIdentity) => GatewayContext;
 
-export function createContextFactory({
-  logger,
-  elasticache: shared,
-  reads,
-  snapshotStatus,
-  upstreamConcurrency,
-  idempotentMutations,
-  mayExportTo,
-}: ContextDependencies): ContextFactory {
-  return ({ requestId, principal }) => {
+export function createContextFactory(dependencies: ContextDependencies): ContextFactory {
+  return ({ requestId, principal }) => new RequestContext(dependencies, requestId, principal);
+}
+
+/**
+ * A request's context. The services and loaders are made when a resolver first asks for them: most
+ * requests use one or two of them, and each request would otherwise build all of them.
+ */
+class RequestContext implements GatewayContext {
+  readonly logger: Logger;
+  readonly mutationResults: { field: string; typename: string }[] = [];
+  private readonly caller: string;
+  private readonly elasticache: ElastiCacheDataSource;
+  // Each made on first use (one field each, so every context has the same shape from the start).
+  private madeLoaders: Loaders | undefined = undefined;
+  private madeAuthorization: Authorization | undefined = undefined;
+  private madeSnapshots: SnapshotService | undefined = undefined;
+  private madeLifecycle: SnapshotLifecycle | undefined = undefined;
+  private madeCaches: CacheService | undefined = undefined;
+  private madeRestores: CacheRestore | undefined = undefined;
+
+  constructor(
+    private readonly dependencies: ContextDependencies,
+    readonly requestId: string,
+    readonly principal: Principal,
+  ) {
     // With tracing on, every line of the request also names its trace (src/observability/tracing.ts).
     const traceId = currentTraceId();
-    const requestLogger = lazyChild(logger, { requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
-    const caller = principalKey(principal);
-    const elasticache = shared.forRequest(upstreamConcurrency.gateFor(caller), requestLogger);
-    const loaders = createLoaders(elasticache, reads);
-    const authorization = new Authorization(principal);
-    return {
-      requestId,
-      logger: requestLogger,
-      principal,
-      loaders,
-      awsCalls: () => elasticache.calls,
-      mutationResults: [],
-      snapshots: new SnapshotService(
-        elasticache,
-        new SnapshotCreation(elasticache, requestLogger),
-        idempotentMutations,
-        loaders,
-        authorization,
-        snapshotStatus,
-        requestLogger,
-        caller,
-      ),
-      lifecycle: new SnapshotLifecycle(elasticache, loaders, authorization, idempotentMutations, mayExportTo, requestLogger, caller),
-      caches: new CacheService(elasticache, loaders, authorization),
-      restores: new CacheRestore(elasticache, loaders, authorization, idempotentMutations, requestLogger, caller),
-    };
-  };
+    this.logger = lazyChild(dependencies.logger, { requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
+    this.caller = principalKey(principal);
+    this.elasticache = dependencies.elasticache.forRequest(dependencies.upstreamConcurrency.gateFor(this.caller), this.logger);
+  }
+
+  awsCalls(): number {
+    return this.elasticache.calls;
+  }
+
+  get loaders(): Loaders {
+    return (this.madeLoaders ??= createLoaders(this.elasticache, this.dependencies.reads));
+  }
+
+  get snapshots(): SnapshotService {
+    const { idempotentMutations, snapshotStatus } = this.dependencies;
+    return (this.madeSnapshots ??= new SnapshotService(
+      this.elasticache,
+      new SnapshotCreation(this.elasticache, this.logger),
+      idempotentMutations,
+      this.loaders,
+      this.authorization,
+      snapshotStatus,
+      this.logger,
+      this.caller,
+    ));
+  }
+
+  get lifecycle(): SnapshotLifecycle {
+    const { idempotentMutations, mayExportTo } = this.dependencies;
+    return (this.madeLifecycle ??= new SnapshotLifecycle(this.elasticache, this.loaders, this.authorization, idempotentMutations, mayExportTo, this.logger, this.caller));
+  }
+
+  get caches(): CacheService {
+    return (this.madeCaches ??= new CacheService(this.elasticache, this.loaders, this.authorization));
+  }
+
+  get restores(): CacheRestore {
+    return (this.madeRestores ??= new CacheRestore(this.elasticache, this.loaders, this.authorization, this.dependencies.idempotentMutations, this.logger, this.caller));
+  }
+
+  private get authorization(): Authorization {
+    return (this.madeAuthorization ??= new Authorization(this.principal));
+  }
 }

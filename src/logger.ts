@@ -33,8 +33,13 @@ export function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
     get(_target, property) {
       if (child === undefined) {
         if (property === 'isLevelEnabled') return isLevelEnabled;
-        // A disabled level writes nothing: no child is needed for it.
-        if (typeof property === 'string' && LEVELS.has(property) && !parent.isLevelEnabled(property)) return noop;
+        if (typeof property === 'string' && (property === 'child' || LEVELS.has(property))) {
+          // A disabled level writes nothing: no child is needed for it. An enabled one, or a child
+          // of this logger, makes the child when called, not when looked at (Fastify looks at each
+          // method of every request's logger to check it is one).
+          if (property !== 'child' && !parent.isLevelEnabled(property)) return noop;
+          return (...args: unknown[]) => (made() as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!(...args);
+        }
       }
       const real = made();
       const value: unknown = Reflect.get(real, property, real);

@@ -30,7 +30,7 @@ import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
 import { HttpDrain, type DrainOutcome } from './http-drain';
 import { Admission } from './limits/admission';
 import { UpstreamConcurrency } from './limits/concurrency';
-import type { Logger } from './logger';
+import { lazyChild, type Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
 import { elastiCacheProbe, Readiness } from './readiness';
@@ -99,12 +99,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     // Fetch the issuer's discovery document now rather than during the first request.
     authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
-  const dataSource = new ElastiCacheDataSource(elasticache, {
-    callDeadlineMs: config.upstream.callDeadlineMs,
-    logger,
-    metrics,
-    readSharing: new ReadSharing(config.reads.sharedCacheMs, metrics),
-  });
+  const readSharing = new ReadSharing(config.reads.sharedCacheMs, metrics);
+  const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics, readSharing });
   const stores = await createSharedStores(config, logger, metrics);
   const snapshotStatus = new SnapshotStatusWatcher(
     (name) => {
@@ -143,7 +139,14 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   const operations = new OperationObserver(metrics);
   const clientAddress = clientAddressOf(config.limits.trustedProxies);
   const admission = new Admission(schema, config.graphql, config.limits, stores.rateLimits, () => metrics.recordRateLimitFailOpen());
-  const leanPath = new LeanPath({ schema, admission, operations, formatError });
+  const leanPath = new LeanPath({
+    schema,
+    admission,
+    operations,
+    formatError,
+    // A query never joins a run older than the last write, as reads below never join an older read.
+    sharing: { writesSoFar: () => readSharing.writes, counted: (outcome) => metrics.recordQuerySharing(outcome) },
+  });
   const metricsPort = config.metrics.port;
   const metricsServer: MetricsServer | undefined =
     metricsPort === undefined ? undefined : createMetricsServer({ ...config.metrics, port: metricsPort }, metrics, logger);
@@ -159,6 +162,8 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     // One debug line per request (below) instead of Fastify's two info lines: cheaper under load.
     // Fastify's own lines name the request id as every other line does.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // Every request's `request.log`, made like the context's logger: only when a line is written.
+    childLoggerFactory: (parent, bindings, options) => (Object.keys(options).length === 0 ? lazyChild(parent as Logger, bindings) : parent.child(bindings, options)),
     bodyLimit: config.graphql.bodyLimitBytes,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     // The drain below answers requests that arrive on open connections while the gateway stops

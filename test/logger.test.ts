@@ -32,6 +32,23 @@ describe('lazyChild', () => {
     expect(lines).toEqual([expect.objectContaining({ requestId: 'r-2', msg: 'written' })]);
   });
 
+  it('makes no child when its methods are only looked at (as Fastify checks every request logger), and one when one is called', () => {
+    const { root, lines } = capture('info');
+    const child = jest.spyOn(root, 'child');
+    const logger = lazyChild(root, { requestId: 'r-4' });
+    for (const method of ['info', 'error', 'debug', 'fatal', 'warn', 'trace', 'child'] as const) expect(typeof logger[method]).toBe('function');
+    expect(child).not.toHaveBeenCalled();
+    const warn = logger.warn;
+    warn.call(undefined, 'called without its object');
+    logger.child({ component: 'y' }).info('from a child');
+    // pino's children inherit `child` from the root: the second call is the request logger's own child.
+    expect(child.mock.calls.map(([bindings]) => bindings)).toEqual([{ requestId: 'r-4' }, { component: 'y' }]);
+    expect(lines).toEqual([
+      expect.objectContaining({ requestId: 'r-4', msg: 'called without its object' }),
+      expect.objectContaining({ requestId: 'r-4', component: 'y', msg: 'from a child' }),
+    ]);
+  });
+
   it('keeps what is set on a request logger off the root logger', () => {
     const { root } = capture('info');
     const logger = lazyChild(root, { requestId: 'r-3' }) as unknown as Record<string, unknown>;

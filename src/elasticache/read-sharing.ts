@@ -148,8 +148,17 @@ export class ReadSharing {
   /** A mutation is about to be sent, or has ended: nothing read before may be served after. */
   written(): void {
     this.generation++;
-    this.inFlight.clear();
-    this.kept.clear();
+    // Clearing an empty Map still replaces its table: every mutation would pay for it.
+    if (this.inFlight.size > 0) this.inFlight.clear();
+    if (this.kept.size > 0) this.kept.clear();
+  }
+
+  /**
+   * Moves on whenever a mutation is sent or ends: work started at one value and still running at
+   * another may hold data fetched before a write (src/trusted-documents/shared-executions.ts).
+   */
+  get writes(): number {
+    return this.generation;
   }
 
   /** Kept answers right now (expired ones may linger until the next sweep). */
