@@ -98,6 +98,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly querySharing = new Counter({
+    name: 'graphql_query_sharing_total',
+    help: 'Registered queries on the lean path by outcome: executed, or joined (an identical query from the same caller with the same grants was already running, and its answer was shared).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly storeFailures = new Counter({
     name: 'gateway_shared_store_failures_total',
     help: 'Commands to the store replicas share (Redis) that failed or timed out, by store (rate-limit, idempotency, snapshot-status).',
@@ -185,6 +192,10 @@ export class GatewayMetrics {
 
   recordAuthenticationRefusal(failure: string, transport: 'http' | 'websocket'): void {
     this.refusals.inc({ failure, transport });
+  }
+
+  recordQuerySharing(outcome: 'executed' | 'joined'): void {
+    this.querySharing.inc({ outcome });
   }
 
   recordHttpPath(path: 'lean' | 'apollo' | 'refused'): void {

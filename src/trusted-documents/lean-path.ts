@@ -11,13 +11,17 @@
  * order of the stages, error normalisation, the status and the body's layout. The differential test
  * (test/gateway/trusted-documents.test.ts) sends every kind of request down both paths and requires
  * the same status, headers and body.
+ *
+ * One thing it adds: identical queries in flight together, from the same caller with the same
+ * grants, share one execution once each is admitted (src/trusted-documents/shared-executions.ts).
  */
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { execute, GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { execute, GraphQLError, Kind, OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Admission } from '../limits/admission';
 import { errorCodeOf, type OperationObserver } from '../observability/operations';
 import type { TrustedDocument } from './manifest';
+import { callerKey, SharedExecutions, type SharedExecutionOptions } from './shared-executions';
 
 export interface LeanRequest {
   document: TrustedDocument;
@@ -38,47 +42,64 @@ export interface LeanPathStages {
   admission: Admission;
   operations: OperationObserver;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** How identical queries in flight share one run (src/trusted-documents/shared-executions.ts). */
+  sharing: SharedExecutionOptions;
+}
+
+/** A request's answer, as one run produced it (shared by every query that joined the run). */
+interface Answer extends LeanResponse {
+  errorCodes: string[];
 }
 
 export class LeanPath {
-  constructor(private readonly stages: LeanPathStages) {}
+  private readonly shared: SharedExecutions<Answer>;
+
+  constructor(private readonly stages: LeanPathStages) {
+    this.shared = new SharedExecutions(stages.sharing);
+  }
 
   async run(request: LeanRequest, context: GatewayContext): Promise<LeanResponse> {
     const startedAt = process.hrtime.bigint();
-    const { document, operation, variables } = request;
+    const { operation } = request;
     const operationName = operation.name?.value;
-    const head: Head = { status: undefined, headers: [['content-type', request.contentType]] };
-    const finish = (result: { errors?: GraphQLFormattedError[]; data?: unknown }): LeanResponse => {
+    const finish = (answer: Answer): LeanResponse => {
       this.stages.operations.finishOperation(context, {
         name: operationName,
         type: operation.operation,
         transport: 'http',
         startedAt,
-        errorCodes: (result.errors ?? []).map(errorCodeOf),
+        errorCodes: answer.errorCodes,
       });
-      // Apollo's layout: errors first, then data; one trailing newline.
-      return { status: head.status ?? 200, headers: head.headers, body: `${JSON.stringify({ errors: result.errors, data: result.data })}\n` };
+      return { status: answer.status, headers: answer.headers, body: answer.body };
     };
 
     try {
-      await this.stages.admission.admit({ document: document.document, operationName, variables, principal: context.principal, logger: context.logger });
+      await this.stages.admission.admit({ document: request.document.document, operationName, variables: request.variables, principal: context.principal, logger: context.logger });
     } catch (refused) {
       // A request refused before execution: Apollo's answer is the error alone, 500 unless it says.
       const errors = [asGraphQLError(refused)];
       this.stages.operations.logUnexpected(context.logger, errors);
+      const head = headFor(request);
       const formatted = this.format(errors, head);
       head.status ??= 500;
-      return finish({ errors: formatted });
+      return finish(answerOf(head, { errors: formatted }));
     }
+    // Every request is admitted on its own; only then may a query join an identical one running.
+    if (operation.operation !== OperationTypeNode.QUERY) return finish(await this.execute(request, context));
+    return finish(await this.shared.run(sharingKey(request, context), () => this.execute(request, context)));
+  }
 
-    const result = await execute({ schema: this.stages.schema, document: document.document, contextValue: context, variableValues: variables, operationName });
-    if (result.errors === undefined) return finish({ data: result.data });
+  private async execute(request: LeanRequest, context: GatewayContext): Promise<Answer> {
+    const { document, operation, variables } = request;
+    const head = headFor(request);
+    const result = await execute({ schema: this.stages.schema, document: document.document, contextValue: context, variableValues: variables, operationName: operation.name?.value });
+    if (result.errors === undefined) return answerOf(head, { data: result.data });
     const errors = result.errors.map((error) => (isVariableCoercionError(error) && error.extensions.code == null ? asUserInputError(error) : error));
     this.stages.operations.logUnexpected(context.logger, errors);
     const formatted = this.format(errors, head);
     // Apollo answers 400 when the variables could not be coerced (nothing ran, so no data).
     if (result.data === undefined) head.status ??= 400;
-    return finish({ errors: formatted, data: result.data });
+    return answerOf(head, { errors: formatted, data: result.data });
   }
 
   /** Apollo's normalisation, then the gateway's mask; `extensions.http` goes to the response head. */
@@ -108,6 +129,23 @@ export class LeanPath {
 interface Head {
   status: number | undefined;
   headers: [string, string][];
+}
+
+const headFor = (request: LeanRequest): Head => ({ status: undefined, headers: [['content-type', request.contentType]] });
+
+function answerOf(head: Head, result: { errors?: GraphQLFormattedError[]; data?: unknown }): Answer {
+  return {
+    status: head.status ?? 200,
+    headers: head.headers,
+    // Apollo's layout: errors first, then data; one trailing newline.
+    body: `${JSON.stringify({ errors: result.errors, data: result.data })}\n`,
+    errorCodes: (result.errors ?? []).map(errorCodeOf),
+  };
+}
+
+/** Queries with this key in flight together have one answer: same document, operation, variables, response type, caller and grants. */
+function sharingKey(request: LeanRequest, context: GatewayContext): string {
+  return JSON.stringify([request.document.hash, request.operation.name?.value ?? null, request.contentType, callerKey(context.principal), request.variables ?? null]);
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

@@ -1,0 +1,186 @@
+/**
+ * Identical registered queries in flight together share one execution, end to end: one run
+ * answers them all, each request still passes its own admission and is counted on its own, a query
+ * that starts after a write never joins a run from before it, and callers of different grants never
+ * share a run.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeApiKeys } from '../support/auth';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+const DOCUMENTS = {
+  cache: 'query Cache($name: String!) { serverlessCache(name: $name) { serverlessCacheName status } }',
+  list: 'query List { serverlessCacheSnapshots(first: 50) { nodes { serverlessCacheSnapshotName serverlessCache { serverlessCacheName } } } }',
+  listTagged: 'query ListTagged { serverlessCacheSnapshots(first: 50) { nodes { serverlessCacheSnapshotName tags { key } } } }',
+  create:
+    'mutation Create($n: String!, $c: String!) { createServerlessCacheSnapshot(input: {serverlessCacheSnapshotName: $n, serverlessCacheName: $c}) { __typename } }',
+};
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function manifestFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'shared-executions-')), 'documents.json');
+  writeFileSync(file, JSON.stringify(Object.fromEntries(Object.values(DOCUMENTS).map((text) => [sha256(text), text]))));
+  return file;
+}
+
+interface Answer {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+}
+
+async function send(gateway: TestGateway, document: keyof typeof DOCUMENTS, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ documentId: `sha256:${sha256(DOCUMENTS[document])}`, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as Answer['body'] };
+}
+
+async function counts(gateway: TestGateway, metric: string, label: string): Promise<Record<string, number>> {
+  const values = (await gateway.metrics.registry.getSingleMetric(metric)?.get())?.values ?? [];
+  const counted: Record<string, number> = {};
+  for (const { labels, value } of values) counted[String(labels[label])] = (counted[String(labels[label])] ?? 0) + value;
+  return counted;
+}
+
+/** How the counts under `metric` moved while `action` ran. */
+async function moved(gateway: TestGateway, metric: string, label: string, action: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await counts(gateway, metric, label);
+  await action();
+  const after = await counts(gateway, metric, label);
+  const change: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) if (value !== (before[key] ?? 0)) change[key] = value - (before[key] ?? 0);
+  return change;
+}
+
+const sharing = (gateway: TestGateway, action: () => Promise<unknown>) => moved(gateway, 'graphql_query_sharing_total', 'outcome', action);
+const awsCalls = async (gateway: TestGateway) => (await gateway.emulator.calls()).DescribeServerlessCaches ?? 0;
+
+describe('identical queries in flight together', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { TRUSTED_DOCUMENTS_FILE: manifestFile(), EMULATOR_SNAPSHOT_AVAILABLE_AFTER_MS: '0' } });
+  });
+  afterAll(() => gateway.close());
+
+  it('run once: every request gets the answer, and is counted as its own operation', async () => {
+    await gateway.emulator.inject({ action: 'DescribeServerlessCaches', delayMs: 300 });
+    const callsBefore = await awsCalls(gateway);
+    let answers: Answer[] = [];
+    const operations = await moved(gateway, 'graphql_operations_total', 'outcome', async () => {
+      const shared = await sharing(gateway, async () => {
+        answers = await Promise.all(Array.from({ length: 5 }, () => send(gateway, 'cache', { name: 'demo-valkey' })));
+      });
+      expect(shared).toEqual({ executed: 1, joined: 4 });
+    });
+    for (const answer of answers) expect(answer).toEqual({ status: 200, body: { data: { serverlessCache: { serverlessCacheName: 'demo-valkey', status: 'available' } } } });
+    expect(operations).toEqual({ success: 5 });
+    expect((await awsCalls(gateway)) - callsBefore).toBe(1);
+  });
+
+  it('with other variables run apart, each with its own answer', async () => {
+    await gateway.emulator.inject({ action: 'DescribeServerlessCaches', delayMs: 300 });
+    let answers: Answer[] = [];
+    const shared = await sharing(gateway, async () => {
+      answers = await Promise.all(['demo-valkey', 'demo-redis'].map((name) => send(gateway, 'cache', { name })));
+    });
+    expect(shared).toEqual({ executed: 2 });
+    expect(answers.map((a) => (a.body.data?.serverlessCache as { serverlessCacheName: string }).serverlessCacheName)).toEqual(['demo-valkey', 'demo-redis']);
+  });
+
+  it('keep nothing once the run has ended: the next identical query runs again', async () => {
+    const shared = await sharing(gateway, async () => {
+      await send(gateway, 'cache', { name: 'demo-valkey' });
+      await send(gateway, 'cache', { name: 'demo-valkey' });
+    });
+    expect(shared).toEqual({ executed: 2 });
+  });
+
+  it('never join a run that started before a write: a query sent after a create sees it', async () => {
+    const first = await send(gateway, 'create', { n: 'made-before-the-read', c: 'demo-valkey' });
+    expect(first.body.data).toEqual({ createServerlessCacheSnapshot: { __typename: 'CreateServerlessCacheSnapshotSuccess' } });
+    // The slow run has its listing (from before the create) and waits on a snapshot's tags, which
+    // the create does not read.
+    await gateway.emulator.inject({ action: 'ListTagsForResource', delayMs: 600 });
+    const names = (answer: Answer) => (answer.body.data?.serverlessCacheSnapshots as { nodes: { serverlessCacheSnapshotName: string }[] }).nodes.map((n) => n.serverlessCacheSnapshotName);
+    let slow: Answer | undefined;
+    let after: Answer | undefined;
+    const shared = await sharing(gateway, async () => {
+      const started = send(gateway, 'listTagged');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const created = await send(gateway, 'create', { n: 'made-during-a-read', c: 'demo-valkey' });
+      expect(created.body.data).toEqual({ createServerlessCacheSnapshot: { __typename: 'CreateServerlessCacheSnapshotSuccess' } });
+      after = await send(gateway, 'listTagged');
+      slow = await started;
+    });
+    expect(names(slow!)).not.toContain('made-during-a-read');
+    expect(names(after!)).toContain('made-during-a-read');
+    expect(shared).toEqual({ executed: 2 });
+  });
+});
+
+describe('each request is admitted on its own', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    // The query costs 3 (three fields): the bucket admits three of them a minute.
+    gateway = await startTestGateway({ env: { TRUSTED_DOCUMENTS_FILE: manifestFile(), RATE_LIMIT_READ_COST_PER_MINUTE: '10' } });
+  });
+  afterAll(() => gateway.close());
+
+  it('so a query over its caller\'s rate limit is refused even while an identical one runs', async () => {
+    await gateway.emulator.inject({ action: 'DescribeServerlessCaches', delayMs: 300 });
+    let answers: Answer[] = [];
+    const shared = await sharing(gateway, async () => {
+      answers = await Promise.all(Array.from({ length: 6 }, () => send(gateway, 'cache', { name: 'demo-valkey' })));
+    });
+    const codes = answers.map((a) => (a.status === 200 ? 'ok' : a.body.errors?.[0]?.extensions?.code));
+    expect(codes.filter((code) => code === 'ok')).toHaveLength(3);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(3);
+    expect(shared).toEqual({ executed: 1, joined: 2 });
+  });
+});
+
+describe('callers', () => {
+  const { file, keys } = writeApiKeys([
+    { id: 'admin', scopes: ['snapshots:read', 'snapshots:write'], caches: ['*'] },
+    { id: 'valkey-team', scopes: ['snapshots:read'], caches: ['demo-valkey'] },
+  ]);
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { TRUSTED_DOCUMENTS_FILE: manifestFile(), AUTH_API_KEYS_FILE: file } });
+    for (const cache of ['demo-valkey', 'demo-redis']) {
+      const created = await send(gateway, 'create', { n: `${cache}-listed`, c: cache }, { 'x-api-key': keys.admin! });
+      expect(created.body.data).toEqual({ createServerlessCacheSnapshot: { __typename: 'CreateServerlessCacheSnapshotSuccess' } });
+    }
+  });
+  afterAll(() => gateway.close());
+
+  const listAs = (key: string) => send(gateway, 'list', {}, { 'x-api-key': keys[key]! });
+  const cachesIn = (answer: Answer) =>
+    [...new Set((answer.body.data?.serverlessCacheSnapshots as { nodes: { serverlessCache: { serverlessCacheName: string } | null }[] }).nodes.map((n) => n.serverlessCache?.serverlessCacheName))].sort();
+
+  it('of different grants never share a run: each sees only what it may', async () => {
+    await gateway.emulator.inject({ action: 'DescribeServerlessCacheSnapshots', delayMs: 300 });
+    let answers: Answer[] = [];
+    const shared = await sharing(gateway, async () => {
+      answers = await Promise.all([listAs('admin'), listAs('valkey-team')]);
+    });
+    expect(shared).toEqual({ executed: 2 });
+    expect(cachesIn(answers[0]!)).toEqual(['demo-redis', 'demo-valkey']);
+    expect(cachesIn(answers[1]!)).toEqual(['demo-valkey']);
+  });
+
+  it('the same caller twice shares one', async () => {
+    await gateway.emulator.inject({ action: 'DescribeServerlessCacheSnapshots', delayMs: 300 });
+    let answers: Answer[] = [];
+    const shared = await sharing(gateway, async () => {
+      answers = await Promise.all([listAs('valkey-team'), listAs('valkey-team')]);
+    });
+    expect(shared).toEqual({ executed: 1, joined: 1 });
+    for (const answer of answers) expect(cachesIn(answer)).toEqual(['demo-valkey']);
+  });
+});
