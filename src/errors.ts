@@ -26,7 +26,10 @@ export enum GatewayErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** The gateway's AWS credentials are missing, invalid, or not allowed to do this. */
   UPSTREAM_ACCESS_DENIED = 'UPSTREAM_ACCESS_DENIED',
-  /** Anything unexpected; the detail is in the gateway's log under the same request id. */
+  /**
+   * Anything unexpected; the detail is in the gateway's log under the same request id (or, for a
+   * query that joined an identical one in flight, under the request id its log line names as `sharedRunOf`).
+   */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** An argument is outside what the field accepts (reported by the field, before any AWS call). */
   BAD_USER_INPUT = 'BAD_USER_INPUT',

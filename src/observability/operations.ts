@@ -20,7 +20,7 @@ export interface ObservedContext {
 }
 
 /** The facts a door knows itself; the rest come from the operation's context. */
-export type DoorFacts = Pick<OperationFacts, 'name' | 'type' | 'transport' | 'startedAt' | 'errorCodes'>;
+export type DoorFacts = Pick<OperationFacts, 'name' | 'type' | 'transport' | 'startedAt' | 'errorCodes' | 'sharedRunOf'>;
 
 export interface OperationFacts {
   /** The operation's name as the client chose it; undefined for an anonymous one. */
@@ -37,6 +37,11 @@ export interface OperationFacts {
   errorCodes: readonly string[];
   /** The principal's id in logs, when authentication is on. */
   principalId: string | undefined;
+  /**
+   * The request id of the identical query whose run answered this one (src/trusted-documents/
+   * shared-executions.ts): that request's lines hold the run's AWS calls and masked errors.
+   */
+  sharedRunOf?: string;
 }
 
 /** An error's `extensions.code` as the client got it. */
@@ -94,6 +99,7 @@ export class OperationObserver {
         ...(facts.results.length > 0 ? { results: facts.results } : {}),
         ...(facts.errorCodes.length > 0 ? { errorCodes: facts.errorCodes } : {}),
         awsCalls: facts.awsCalls,
+        ...(facts.sharedRunOf === undefined ? {} : { sharedRunOf: facts.sharedRunOf }),
       },
       'graphql operation',
     );

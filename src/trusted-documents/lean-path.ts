@@ -62,13 +62,14 @@ export class LeanPath {
     const startedAt = process.hrtime.bigint();
     const { operation } = request;
     const operationName = operation.name?.value;
-    const finish = (answer: Answer): LeanResponse => {
+    const finish = (answer: Answer, sharedRunOf?: string): LeanResponse => {
       this.stages.operations.finishOperation(context, {
         name: operationName,
         type: operation.operation,
         transport: 'http',
         startedAt,
         errorCodes: answer.errorCodes,
+        sharedRunOf,
       });
       return { status: answer.status, headers: answer.headers, body: answer.body };
     };
@@ -86,7 +87,8 @@ export class LeanPath {
     }
     // Every request is admitted on its own; only then may a query join an identical one running.
     if (operation.operation !== OperationTypeNode.QUERY) return finish(await this.execute(request, context));
-    return finish(await this.shared.run(sharingKey(request, context), () => this.execute(request, context)));
+    const { answer, joined } = await this.shared.run(sharingKey(request, context), context.requestId, () => this.execute(request, context));
+    return finish(answer, joined);
   }
 
   private async execute(request: LeanRequest, context: GatewayContext): Promise<Answer> {
@@ -143,9 +145,20 @@ function answerOf(head: Head, result: { errors?: GraphQLFormattedError[]; data?:
   };
 }
 
-/** Queries with this key in flight together have one answer: same document, operation, variables, response type, caller and grants. */
-function sharingKey(request: LeanRequest, context: GatewayContext): string {
-  return JSON.stringify([request.document.hash, request.operation.name?.value ?? null, request.contentType, callerKey(context.principal), request.variables ?? null]);
+/**
+ * Queries with this key in flight together have one answer: same document, operation, variables,
+ * response type, caller and grants. Null (never shared) for variables JSON text cannot tell apart
+ * from others: a number too large for a double parses as Infinity and prints as null, and -0
+ * prints as 0, yet each is coerced (or refused) differently.
+ */
+function sharingKey(request: LeanRequest, context: GatewayContext): string | null {
+  let exact = true;
+  const variables = JSON.stringify(request.variables ?? null, (_name, value: unknown) => {
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) exact = false;
+    return value;
+  });
+  if (!exact) return null;
+  return JSON.stringify([request.document.hash, request.operation.name?.value ?? null, request.contentType, callerKey(context.principal), variables]);
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

@@ -23,7 +23,16 @@ export interface SharedExecutionOptions {
 interface Running<T> {
   /** `writesSoFar()` when the run started. */
   readonly writes: number;
+  /** The request whose execution it is. */
+  readonly requestId: string;
   readonly answer: Promise<T>;
+}
+
+/** A query's answer, and the request whose run gave it when that was another request's. */
+export interface Shared<T> {
+  answer: T;
+  /** The request id of the run this query joined; undefined when it ran itself. */
+  joined: string | undefined;
 }
 
 export class SharedExecutions<T> {
@@ -31,23 +40,27 @@ export class SharedExecutions<T> {
 
   constructor(private readonly options: SharedExecutionOptions) {}
 
-  /** The answer of the run in flight under `key`, or of `execute()`, shared while it runs. */
-  run(key: string, execute: () => Promise<T>): Promise<T> {
+  /**
+   * The answer of the run in flight under `key`, or of `execute()` (as request `requestId`), shared
+   * while it runs. A key of null is never shared.
+   */
+  async run(key: string | null, requestId: string, execute: () => Promise<T>): Promise<Shared<T>> {
+    if (key === null) return { answer: await execute(), joined: undefined };
     const writes = this.options.writesSoFar();
     const running = this.running.get(key);
     if (running !== undefined && running.writes === writes) {
       this.options.counted('joined');
-      return running.answer;
+      return { answer: await running.answer, joined: running.requestId };
     }
     this.options.counted('executed');
     const answer = execute();
-    const entry: Running<T> = { writes, answer };
+    const entry: Running<T> = { writes, requestId, answer };
     this.running.set(key, entry);
     const ended = () => {
       if (this.running.get(key) === entry) this.running.delete(key);
     };
     answer.then(ended, ended);
-    return answer;
+    return { answer: await answer, joined: undefined };
   }
 
   /** Runs in flight right now. */

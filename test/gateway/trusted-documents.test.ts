@@ -127,6 +127,11 @@ describe('TRUSTED_DOCUMENTS_ONLY=true', () => {
     expect(await gateway.emulator.calls()).toEqual(calls);
     expect(await gateway.emulator.snapshot('not-registered')).toBeNull();
     expect((await pathCounts(gateway)).refused).toBeGreaterThanOrEqual(2);
+    // Written through Fastify's request logger: the line names its request and where it came from.
+    const requestId = created.headers.get('x-request-id');
+    expect(gateway.logs.filter((line) => line.requestId === requestId && line.msg === 'GraphQL request refused before it ran')).toEqual([
+      expect.objectContaining({ component: 'http', code: 'PERSISTED_QUERY_NOT_IN_LIST' }),
+    ]);
   });
 
   it('runs registered documents, by id or by their exact text', async () => {
