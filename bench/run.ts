@@ -6,7 +6,7 @@
  * slices, each server in a fresh process of its own. Prints a Markdown table and the ratios;
  * `--json FILE` also writes every figure.
  *
- * Options: --connections N (32)  --warmup S (10)  --slice S (4)  --rounds N (3)  --reference S (8)
+ * Options: --connections N (32)  --warmup S (10)  --slice S (2)  --rounds N (8)  --reference S (8)
  *          --mixes create,read  --unpinned  --json FILE
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -23,8 +23,8 @@ const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '10' },
-    slice: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '3' },
+    slice: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '8' },
     reference: { type: 'string', default: '8' },
     mixes: { type: 'string', default: MIXES.join(',') },
     unpinned: { type: 'boolean', default: false },
