@@ -56,7 +56,7 @@ function copyError(error: unknown): unknown {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** A read on its way to AWS that others may join. */
-export interface SharedRead {
+interface SharedRead {
   readonly outcome: Promise<Outcome>;
   /** The latest moment (performance.now() time) it ends, by its own caller's deadline. */
   readonly endsBy: number;
@@ -159,11 +159,6 @@ export class ReadSharing {
    */
   get writes(): number {
     return this.generation;
-  }
-
-  /** Kept answers right now (expired ones may linger until the next sweep). */
-  get size(): number {
-    return this.kept.size;
   }
 
   private keep(key: string, value: unknown): void {

@@ -84,7 +84,7 @@ export class OperationObserver {
     });
   }
 
-  finish(logger: Logger, facts: OperationFacts): void {
+  private finish(logger: Logger, facts: OperationFacts): void {
     const seconds = Number(process.hrtime.bigint() - facts.startedAt) / 1e9;
     const outcome = facts.errorCodes.length === 0 ? 'success' : 'error';
     this.metrics.recordOperation({ name: facts.name, type: facts.type, outcome, seconds, results: facts.results, errorCodes: facts.errorCodes });

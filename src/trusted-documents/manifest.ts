@@ -54,7 +54,7 @@ export class TrustedDocuments {
     return TrustedDocuments.fromEntries(Object.entries(parsed as Record<string, unknown>), schema, config, `TRUSTED_DOCUMENTS_FILE=${file}`);
   }
 
-  static fromEntries(entries: [string, unknown][], schema: GraphQLSchema, config: GraphQLConfig, source: string): TrustedDocuments {
+  private static fromEntries(entries: [string, unknown][], schema: GraphQLSchema, config: GraphQLConfig, source: string): TrustedDocuments {
     // The same checks a request meets, introspection included: a trusted document is not a way
     // around GRAPHQL_INTROSPECTION=false.
     const validateDocument = documentValidator(schema, config);

@@ -62,11 +62,6 @@ export class SharedExecutions<T> {
     answer.then(ended, ended);
     return { answer: await answer, joined: undefined };
   }
-
-  /** Runs in flight right now. */
-  get size(): number {
-    return this.running.size;
-  }
 }
 
 /** Who a query runs as, for sharing: the caller and every grant it holds. */
