@@ -8,6 +8,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config';
+import { StoreUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 
 export interface RedisConnections {
@@ -87,6 +88,19 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
       subscriber.disconnect();
     },
   };
+}
+
+/**
+ * One command of a store: a failure (no connection, a timeout, an error reply) is told to
+ * `onFailure` and becomes `StoreUnavailableError`, which each store's caller has a policy for.
+ */
+export async function storeCommand<T>(store: string, onFailure: () => void, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    onFailure();
+    throw new StoreUnavailableError(store, error);
+  }
 }
 
 type Listener = (message: string) => void;

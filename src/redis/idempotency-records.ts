@@ -15,9 +15,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../errors';
 import { IDEMPOTENCY_RECORD_TTL_MS, type Claim, type IdempotencyRecords } from '../idempotency/records';
-import type { RedisConnections } from './client';
+import { storeCommand, type RedisConnections } from './client';
 import { decodeJson, encodeJson } from './json';
 
 // KEYS: record, lease. ARGV: fingerprint, now, lease ms, lease token, record ttl ms.
@@ -71,14 +70,9 @@ export class RedisIdempotencyRecords<Answer> implements IdempotencyRecords<Answe
   async claim(key: string, fingerprint: string, now: number, leaseMs: number): Promise<Claim<Answer>> {
     const names = this.names(key);
     const token = randomUUID();
-    let reply: string[];
-    try {
-      reply = await this.redis.claimIdempotencyKey(names.record, names.lease, fingerprint, now, leaseMs, token, this.ttlMs);
-    } catch (error) {
-      this.onFailure();
-      throw new StoreUnavailableError('idempotency', error);
-    }
-    const [status, detail] = reply;
+    const [status, detail] = await storeCommand('idempotency', this.onFailure, () =>
+      this.redis.claimIdempotencyKey(names.record, names.lease, fingerprint, now, leaseMs, token, this.ttlMs),
+    );
     switch (status) {
       case 'claimed':
         return detail === undefined ? { status: 'claimed', lease: token } : { status: 'claimed', lease: token, unsettledSince: Number(detail) };
@@ -101,12 +95,7 @@ export class RedisIdempotencyRecords<Answer> implements IdempotencyRecords<Answe
 
   private async endClaim(key: string, lease: string, answer: string): Promise<void> {
     const names = this.names(key);
-    try {
-      await this.redis.endIdempotencyClaim(names.record, names.lease, lease, answer, names.channel);
-    } catch (error) {
-      this.onFailure();
-      throw new StoreUnavailableError('idempotency', error);
-    }
+    await storeCommand('idempotency', this.onFailure, () => this.redis.endIdempotencyClaim(names.record, names.lease, lease, answer, names.channel));
   }
 
   /**

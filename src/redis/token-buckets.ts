@@ -10,9 +10,8 @@
  * missing bucket reads as full, so Redis holds only the buckets of recent callers.
  */
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../errors';
 import type { Charge, TakeResult, TokenBucketStore } from '../limits/token-buckets';
-import type { RedisConnections } from './client';
+import { storeCommand, type RedisConnections } from './client';
 
 // KEYS: one bucket per charge. ARGV: per charge, tokens, capacity and refill per ms.
 // Returns -1 when taken, otherwise the milliseconds until every bucket has enough.
@@ -68,13 +67,7 @@ export class RedisTokenBucketStore implements TokenBucketStore {
   async takeAll(charges: readonly Charge[], _nowMs: number): Promise<TakeResult> {
     const keys = charges.map(({ key }) => this.connections.key(`bucket:${key}`));
     const args = charges.flatMap(({ tokens, shape }) => [tokens, shape.capacity, shape.refillPerMs]);
-    let waitMs: number;
-    try {
-      waitMs = await this.redis.takeAllBuckets(keys.length, ...keys, ...args);
-    } catch (error) {
-      this.onFailure();
-      throw new StoreUnavailableError('rate-limit', error);
-    }
+    const waitMs = await storeCommand('rate-limit', this.onFailure, () => this.redis.takeAllBuckets(keys.length, ...keys, ...args));
     return waitMs < 0 ? { taken: true } : { taken: false, retryAfterMs: waitMs };
   }
 
