@@ -8,6 +8,7 @@
  */
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { LeanRequest, LeanResponse } from './trusted-documents/lean-path';
@@ -62,7 +63,7 @@ export function graphqlRouteHandler<TContext extends BaseContext>(
         request.log.error({ err: error }, 'GraphQL request failed outside execution');
         const internal = new GraphQLError('Internal server error', { originalError: error instanceof Error ? error : undefined });
         void reply.code(500).type(contentType);
-        return errorsBody(trusted.formatError({ message: internal.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, internal));
+        return errorsBody(trusted.formatError({ message: internal.message, extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR } }, internal));
       }
       for (const [name, value] of answer.headers) void reply.header(name, value);
       void reply.code(answer.status);
