@@ -40,10 +40,7 @@ const JOURNEYS: { name: string; env: Record<string, string> }[] = [
 ];
 
 /** graphql_http_requests_by_path_total, by path (lean, apollo, refused). */
-async function pathCounts(gateway: TestGateway): Promise<Record<string, number>> {
-  const metric = await gateway.metrics.registry.getSingleMetric('graphql_http_requests_by_path_total')?.get();
-  return Object.fromEntries((metric?.values ?? []).map((value) => [String(value.labels.path), value.value]));
-}
+const pathCounts = (gateway: TestGateway) => gateway.counts('graphql_http_requests_by_path_total', 'path');
 
 (haveBrowser ? describe : describe.skip).each(JOURNEYS)('$name', ({ env }) => {
   const trustedOnly = env.TRUSTED_DOCUMENTS_ONLY === 'true';

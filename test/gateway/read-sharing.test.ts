@@ -19,12 +19,7 @@ async function callsOf(gateway: TestGateway, action: string): Promise<number> {
   return (await gateway.emulator.calls())[action] ?? 0;
 }
 
-async function sharing(gateway: TestGateway): Promise<Record<string, number>> {
-  const metric = await gateway.metrics.registry.getSingleMetric('elasticache_read_sharing_total')!.get();
-  const counts: Record<string, number> = {};
-  for (const { labels, value } of metric.values) counts[String(labels.outcome)] = (counts[String(labels.outcome)] ?? 0) + value;
-  return counts;
-}
+const sharing = (gateway: TestGateway) => gateway.counts('elasticache_read_sharing_total', 'outcome');
 
 const statusOf = (body: { data?: Listed | null }, name: string) =>
   body.data?.serverlessCacheSnapshots.nodes.find((n) => n.serverlessCacheSnapshotName === name)?.status;

@@ -61,18 +61,11 @@ function watched<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
   return { promise: done, settled: () => settled };
 }
 
-async function counts(gateway: TestGateway, metric: string, label: string): Promise<Record<string, number>> {
-  const values = (await gateway.metrics.registry.getSingleMetric(metric)?.get())?.values ?? [];
-  const counted: Record<string, number> = {};
-  for (const { labels, value } of values) counted[String(labels[label])] = (counted[String(labels[label])] ?? 0) + value;
-  return counted;
-}
-
 /** How the counts under `metric` moved while `action` ran. */
 async function moved(gateway: TestGateway, metric: string, label: string, action: () => Promise<unknown>): Promise<Record<string, number>> {
-  const before = await counts(gateway, metric, label);
+  const before = await gateway.counts(metric, label);
   await action();
-  const after = await counts(gateway, metric, label);
+  const after = await gateway.counts(metric, label);
   const change: Record<string, number> = {};
   for (const [key, value] of Object.entries(after)) if (value !== (before[key] ?? 0)) change[key] = value - (before[key] ?? 0);
   return change;
@@ -80,7 +73,7 @@ async function moved(gateway: TestGateway, metric: string, label: string, action
 
 const sharing = (gateway: TestGateway, action: () => Promise<unknown>) => moved(gateway, 'graphql_query_sharing_total', 'outcome', action);
 /** AWS reads joined below (src/elasticache/read-sharing.ts): proof that two requests were in flight together. */
-const awsJoins = async (gateway: TestGateway) => (await counts(gateway, 'elasticache_read_sharing_total', 'outcome')).joined ?? 0;
+const awsJoins = async (gateway: TestGateway) => (await gateway.counts('elasticache_read_sharing_total', 'outcome')).joined ?? 0;
 const awsCalls = async (gateway: TestGateway) => (await gateway.emulator.calls()).DescribeServerlessCaches ?? 0;
 
 describe('identical queries in flight together', () => {

@@ -44,10 +44,7 @@ async function post(gateway: TestGateway, body: unknown, headers: Record<string,
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-async function pathCounts(gateway: TestGateway): Promise<Record<string, number>> {
-  const metric = await gateway.metrics.registry.getSingleMetric('graphql_http_requests_by_path_total')?.get();
-  return Object.fromEntries((metric?.values ?? []).map((value) => [String(value.labels.path), value.value]));
-}
+const pathCounts = (gateway: TestGateway) => gateway.counts('graphql_http_requests_by_path_total', 'path');
 
 describe('registered documents', () => {
   let gateway: TestGateway;

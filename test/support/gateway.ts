@@ -39,6 +39,8 @@ export interface TestGateway {
   gateway: Gateway;
   /** Every log line the gateway wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** A counter's values summed by one label, e.g. `counts('graphql_http_requests_by_path_total', 'path')`. */
+  counts(metric: string, label: string): Promise<Record<string, number>>;
   /** POSTs a GraphQL request; `headers` carry credentials. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   emulator: {
@@ -118,6 +120,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     metrics,
     gateway,
     logs,
+    async counts(metric, label) {
+      const counted: Record<string, number> = {};
+      for (const { labels, value } of (await metrics.registry.getSingleMetric(metric)?.get())?.values ?? []) {
+        const key = String(labels[label]);
+        counted[key] = (counted[key] ?? 0) + value;
+      }
+      return counted;
+    },
     async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
