@@ -11,8 +11,13 @@
  *   the SDK's defaults otherwise (no handler cache).
  * - `sdk-cached` (B-cached): the same with the SDK's `cacheMiddleware: true`, which the gateway also
  *   uses: the best a bare proxy does.
+ * - `aws-layer` (D): the same handler calling the gateway's own AWS layer instead of a client of
+ *   its own: the client the gateway builds (src/elasticache/client.ts) behind its data source (per
+ *   call deadline, read sharing, the AWS-call metrics and log lines). Between B-cached and D is
+ *   what the gateway's AWS layer costs; between D and C, everything above it (HTTP, GraphQL,
+ *   authentication, limits, the operation's metrics and log).
  *
- * Usage: node dist/bench/baseline-server.js static|sdk|sdk-cached  (PORT, HOST and the gateway's AWS_* env)
+ * Usage: node dist/bench/baseline-server.js static|sdk|sdk-cached|aws-layer  (PORT, HOST and the gateway's AWS_* env)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
@@ -24,6 +29,11 @@ import { Agent as HttpAgent } from 'node:http';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadGatewayConfig } from '../src/config';
+import { createElastiCacheClient } from '../src/elasticache/client';
+import { ElastiCacheDataSource } from '../src/elasticache/data-source';
+import { ReadSharing } from '../src/elasticache/read-sharing';
+import { createLogger } from '../src/logger';
+import { GatewayMetrics } from '../src/observability/metrics';
 import { BENCH_CACHE } from './mixes';
 
 /** What A answers: the size and shape of the gateway's answer to the create mutation. */
@@ -101,16 +111,47 @@ function sdkHandler(cacheMiddleware: boolean) {
   };
 }
 
+/** D: B's handler on the gateway's AWS layer, set up as src/server.ts sets it up. */
+function awsLayerHandler() {
+  const config = loadGatewayConfig();
+  const metrics = new GatewayMetrics({ processMetrics: true });
+  const readSharing = new ReadSharing(config.reads.sharedCacheMs, metrics);
+  const dataSource = new ElastiCacheDataSource(createElastiCacheClient(config.upstream), {
+    callDeadlineMs: config.upstream.callDeadlineMs,
+    logger: createLogger(config.logLevel),
+    metrics,
+    readSharing,
+  });
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { name } = JSON.parse(await readBody(req)) as { name: string };
+    if (req.url === '/create') {
+      const command = new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: BENCH_CACHE });
+      const output = await dataSource.send('CreateServerlessCacheSnapshot', command);
+      send(res, 200, JSON.stringify({ snapshot: fields(output.ServerlessCacheSnapshot) }));
+    } else if (req.url === '/read') {
+      const output = await dataSource.send('DescribeServerlessCacheSnapshots', new DescribeServerlessCacheSnapshotsCommand({ ServerlessCacheSnapshotName: name }));
+      send(res, 200, JSON.stringify({ snapshot: fields(output.ServerlessCacheSnapshots?.[0]) ?? null }));
+    } else {
+      send(res, 404, '{"error":"not found"}');
+    }
+  };
+}
+
+const HANDLERS = {
+  static: () => async (req: IncomingMessage, res: ServerResponse) => {
+    await readBody(req);
+    send(res, 200, STATIC_BODY);
+  },
+  sdk: () => sdkHandler(false),
+  'sdk-cached': () => sdkHandler(true),
+  'aws-layer': awsLayerHandler,
+};
+export type BaselineKind = keyof typeof HANDLERS;
+
 function main(): void {
   const kind = process.argv[2];
-  if (kind !== 'static' && kind !== 'sdk' && kind !== 'sdk-cached') throw new Error('usage: baseline-server.js static|sdk|sdk-cached');
-  const handle =
-    kind !== 'static'
-      ? sdkHandler(kind === 'sdk-cached')
-      : async (req: IncomingMessage, res: ServerResponse) => {
-          await readBody(req);
-          send(res, 200, STATIC_BODY);
-        };
+  if (kind === undefined || !(kind in HANDLERS)) throw new Error(`usage: baseline-server.js ${Object.keys(HANDLERS).join('|')}`);
+  const handle = HANDLERS[kind as BaselineKind]();
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
       send(res, 200, '{"status":"ok"}');

@@ -21,11 +21,12 @@ export type MixName = 'create' | 'read' | 'hot-read';
 export const MIXES: readonly MixName[] = ['create', 'read', 'hot-read'];
 
 /**
- * A: static; B: bare SDK handler, B-cached: the same with the SDK's `cacheMiddleware`; C: gateway,
+ * A: static; B: bare SDK handler, B-cached: the same with the SDK's `cacheMiddleware`, D: the same
+ * handler on the gateway's own AWS layer; C: gateway,
  * C-trusted: the gateway sent registered documents by id, C-api-key: the gateway with API-key
  * authentication on; E: the emulator alone.
  */
-export type Target = 'static' | 'bare' | 'bare-cached' | 'gateway' | 'gateway-trusted' | 'gateway-api-key' | 'emulator';
+export type Target = 'static' | 'bare' | 'bare-cached' | 'aws-layer' | 'gateway' | 'gateway-trusted' | 'gateway-api-key' | 'emulator';
 
 /** The API key the C-api-key row sends (its hash is in the key file the benchmark writes). */
 export const BENCH_API_KEY = 'esgw_benchmark-key-not-a-secret-only-for-loopback';
@@ -103,6 +104,7 @@ export function requestFor(mix: MixName, target: Target, nextName: () => string)
     }
     case 'bare':
     case 'bare-cached':
+    case 'aws-layer':
     case 'static':
       return {
         path: target === 'static' ? '/' : mix === 'create' ? '/create' : '/read',

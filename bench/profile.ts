@@ -5,7 +5,7 @@
  * in microseconds per request. Profiles are left in dist/profiles/ (never committed) for
  * Chrome DevTools or speedscope.
  *
- * Options: --targets gateway,bare  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
+ * Options: --targets gateway,gateway-trusted,bare,bare-cached,aws-layer  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +32,9 @@ const PROFILE_DIR = join(DIST, 'profiles');
 const log = (message: string) => process.stderr.write(`[bench:profile] ${message}\n`);
 
 async function main(): Promise<void> {
-  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' | 'bare-cached' => {
-    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare' && t !== 'bare-cached') {
-      throw new Error(`--targets takes gateway, gateway-trusted, bare and/or bare-cached, not ${t}`);
+  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' | 'bare-cached' | 'aws-layer' => {
+    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare' && t !== 'bare-cached' && t !== 'aws-layer') {
+      throw new Error(`--targets takes gateway, gateway-trusted, bare, bare-cached and/or aws-layer, not ${t}`);
     }
     return t;
   });
@@ -56,8 +56,8 @@ async function main(): Promise<void> {
         for (const file of readdirSync(PROFILE_DIR)) if (file.startsWith(`${name}.`)) rmSync(join(PROFILE_DIR, file));
         const nodeOptions = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
         const server: ServerProcess =
-          target === 'bare' || target === 'bare-cached'
-            ? await startBaseline(target === 'bare' ? 'sdk' : 'sdk-cached', await freePort(), emulator.url, nodeOptions)
+          target === 'bare' || target === 'bare-cached' || target === 'aws-layer'
+            ? await startBaseline(target === 'bare' ? 'sdk' : target === 'bare-cached' ? 'sdk-cached' : 'aws-layer', await freePort(), emulator.url, nodeOptions)
             : await startGateway(await freePort(), emulator.url, { nodeOptions, ...(target === 'gateway-trusted' ? { env: { TRUSTED_DOCUMENTS_FILE: manifest } } : {}) });
         if (pinned) pin(server.pid, PINNING.serverCpu);
         log(`${name}: profiling pid ${server.pid}${pinned ? ` on CPU ${PINNING.serverCpu}` : ''}`);

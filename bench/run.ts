@@ -2,8 +2,8 @@
  * `npm run bench`: the gateway's cost per request, side by side with the bare SDK, in one run.
  *
  * One emulator process serves the whole run. A (static node:http) is measured once; then, for each
- * mix, E (the emulator alone), and B (bare node:http + SDK) and C (the gateway) in alternating
- * slices, each server in a fresh process of its own. Prints a Markdown table and the ratios;
+ * mix, E (the emulator alone), and B (bare node:http + SDK), D (the same on the gateway's AWS layer)
+ * and C (the gateway) in alternating slices, each server in a fresh process of its own. Prints a Markdown table and the ratios;
  * `--json FILE` also writes every figure.
  *
  * Options: --connections N (32)  --warmup S (10)  --slice S (2)  --rounds N (8)  --reference S (8)
@@ -120,11 +120,12 @@ async function main(): Promise<void> {
       log(describe(e));
       results.push(e.result());
 
-      // B, B-cached and the gateway rows, all started, all warmed up, then measured in slices
+      // B, B-cached, D and the gateway rows, all started, all warmed up, then measured in slices
       // whose order turns round by round, so drift in the machine falls on all alike.
       const rows: { target: Target; starting: () => Promise<ServerProcess> }[] = [
         { target: 'bare', starting: async () => startBaseline('sdk', await freePort(), emulator.url) },
         { target: 'bare-cached', starting: async () => startBaseline('sdk-cached', await freePort(), emulator.url) },
+        { target: 'aws-layer', starting: async () => startBaseline('aws-layer', await freePort(), emulator.url) },
         { target: 'gateway', starting: async () => startGateway(await freePort(), emulator.url) },
         {
           target: 'gateway-trusted',

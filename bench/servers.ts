@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BaselineKind } from './baseline-server';
 import type { Usage } from './probe';
 
 /** dist/, where `npm run build` and `tsc -p tsconfig.bench.json` put the compiled code. */
@@ -245,14 +246,14 @@ export async function startGateway(
   return Object.assign(server, { metricsUrl: `http://${LOOPBACK}:${metricsPort}` });
 }
 
-/** The baselines (bench/baseline-server.ts): `static` (A), `sdk` (B) or `sdk-cached` (B-cached). */
-export function startBaseline(kind: 'static' | 'sdk' | 'sdk-cached', port: number, emulatorUrl: string, nodeOptions?: string[]): Promise<ServerProcess> {
+/** The baselines (bench/baseline-server.ts): `static` (A), `sdk` (B), `sdk-cached` (B-cached) or `aws-layer` (D). */
+export function startBaseline(kind: BaselineKind, port: number, emulatorUrl: string, nodeOptions?: string[]): Promise<ServerProcess> {
   return startServer({
     ...(nodeOptions ? { nodeOptions } : {}),
     name: kind === 'static' ? 'static' : `bare-${kind}`,
     script: 'bench/baseline-server.js',
     args: [kind],
-    env: { ...SDK_ENV, ELASTICACHE_BACKEND: 'aws', AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl, HOST: LOOPBACK, PORT: String(port) },
+    env: { ...SDK_ENV, ELASTICACHE_BACKEND: 'aws', AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl, HOST: LOOPBACK, PORT: String(port), LOG_LEVEL: 'warn' },
     readyPath: '/health',
     port,
   });
