@@ -171,7 +171,7 @@ export function header(info: RunInfo): string {
   return [
     `machine: ${machineLine()}`,
     `load: autocannon, ${info.connections} connections, no pipelining (closed loop: every server runs flat out); ` +
-      `B and C rows warmed up ${info.warmupSeconds} s each, then measured in ${info.rounds} rounds of ${info.sliceSeconds} s (order turning each round); A and E measured once for ${info.referenceSeconds} s`,
+      `B, D and C rows warmed up ${info.warmupSeconds} s each, then measured in ${info.rounds} rounds of ${info.sliceSeconds} s (order turning each round); A and E measured once for ${info.referenceSeconds} s`,
     info.pinned
       ? 'pinned: the server under test alone on CPU 1; the load generator and the emulator on CPU 0'
       : 'not pinned: every process may run on every CPU',
