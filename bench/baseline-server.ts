@@ -13,9 +13,11 @@
  *   uses: the best a bare proxy does.
  * - `aws-layer` (D): the same handler calling the gateway's own AWS layer instead of a client of
  *   its own: the client the gateway builds (src/elasticache/client.ts) behind its data source (per
- *   call deadline, read sharing, the AWS-call metrics and log lines). Between B-cached and D is
- *   what the gateway's AWS layer costs; between D and C, everything above it (HTTP, GraphQL,
- *   authentication, limits, the operation's metrics and log).
+ *   call deadline, read sharing, the AWS-call metrics and log lines), through a per-request gate
+ *   of the caller's AWS concurrency share as src/context.ts makes one. Between B-cached and D is
+ *   about what the gateway's AWS layer costs; between D and C, about everything above it (HTTP,
+ *   GraphQL, authentication, limits, the operation's metrics and log). About: D is a smaller
+ *   process than the gateway, and the same SDK call costs more on a larger heap.
  *
  * Usage: node dist/bench/baseline-server.js static|sdk|sdk-cached|aws-layer  (PORT, HOST and the gateway's AWS_* env)
  */
@@ -29,12 +31,15 @@ import { Agent as HttpAgent } from 'node:http';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadGatewayConfig } from '../src/config';
+import { anonymousPrincipal, principalKey } from '../src/auth/principal';
 import { createElastiCacheClient } from '../src/elasticache/client';
 import { ElastiCacheDataSource } from '../src/elasticache/data-source';
 import { ReadSharing } from '../src/elasticache/read-sharing';
+import { UpstreamConcurrency } from '../src/limits/concurrency';
 import { createLogger } from '../src/logger';
 import { GatewayMetrics } from '../src/observability/metrics';
 import { BENCH_CACHE } from './mixes';
+import type { BaselineKind } from './servers';
 
 /** What A answers: the size and shape of the gateway's answer to the create mutation. */
 const STATIC_BODY = JSON.stringify({
@@ -111,19 +116,19 @@ function sdkHandler(cacheMiddleware: boolean) {
   };
 }
 
-/** D: B's handler on the gateway's AWS layer, set up as src/server.ts sets it up. */
+/** D: B's handler on the gateway's AWS layer, made as src/server.ts and src/context.ts make it. */
 function awsLayerHandler() {
   const config = loadGatewayConfig();
+  const logger = createLogger(config.logLevel);
   const metrics = new GatewayMetrics({ processMetrics: true });
   const readSharing = new ReadSharing(config.reads.sharedCacheMs, metrics);
-  const dataSource = new ElastiCacheDataSource(createElastiCacheClient(config.upstream), {
-    callDeadlineMs: config.upstream.callDeadlineMs,
-    logger: createLogger(config.logLevel),
-    metrics,
-    readSharing,
-  });
+  const shared = new ElastiCacheDataSource(createElastiCacheClient(config.upstream), { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics, readSharing });
+  const concurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
+  // Every request is the caller C sees with authentication off (AUTH_DISABLED=true): the load's one address.
+  const caller = principalKey(anonymousPrincipal('127.0.0.1'));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { name } = JSON.parse(await readBody(req)) as { name: string };
+    const dataSource = shared.forRequest(concurrency.gateFor(caller), logger);
     if (req.url === '/create') {
       const command = new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: BENCH_CACHE });
       const output = await dataSource.send('CreateServerlessCacheSnapshot', command);
@@ -137,8 +142,8 @@ function awsLayerHandler() {
   };
 }
 
-const HANDLERS = {
-  static: () => async (req: IncomingMessage, res: ServerResponse) => {
+const HANDLERS: Record<BaselineKind, () => (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+  static: () => async (req, res) => {
     await readBody(req);
     send(res, 200, STATIC_BODY);
   },
@@ -146,11 +151,10 @@ const HANDLERS = {
   'sdk-cached': () => sdkHandler(true),
   'aws-layer': awsLayerHandler,
 };
-export type BaselineKind = keyof typeof HANDLERS;
 
 function main(): void {
   const kind = process.argv[2];
-  if (kind === undefined || !(kind in HANDLERS)) throw new Error(`usage: baseline-server.js ${Object.keys(HANDLERS).join('|')}`);
+  if (kind === undefined || !Object.hasOwn(HANDLERS, kind)) throw new Error(`usage: baseline-server.js ${Object.keys(HANDLERS).join('|')}`);
   const handle = HANDLERS[kind as BaselineKind]();
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {

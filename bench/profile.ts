@@ -1,11 +1,11 @@
 /**
  * `npm run bench:profile`: where the gateway's time goes under load. Runs the gateway (and, for
- * comparison, the bare SDK handler B) with `node --cpu-prof`, loads it exactly as `npm run bench`
- * does, cuts the profile to the measured window and prints the summary of bench/profile-summary.ts
+ * comparison, the bare SDK handler B, or another row of bench/run.ts but A and E) with
+ * `node --cpu-prof`, loads it exactly as `npm run bench` does, cuts the profile to the measured window and prints the summary of bench/profile-summary.ts
  * in microseconds per request. Profiles are left in dist/profiles/ (never committed) for
  * Chrome DevTools or speedscope.
  *
- * Options: --targets gateway,gateway-trusted,bare,bare-cached,aws-layer  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
+ * Options: --targets gateway,bare (or any of gateway, gateway-trusted, bare, bare-cached, aws-layer)  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { MIXES, nameSource, trustedDocuments, type MixName } from './mixes';
 import { formatSummary, summarise, type CpuProfile } from './profile-summary';
 import { machineLine, TARGET_LABELS } from './report';
 import { Measurement, type LoadSettings } from './scenario';
-import { canPin, DIST, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
+import { BASELINE_OF, canPin, DIST, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
 
 const { values } = parseArgs({
   options: {
@@ -29,14 +29,14 @@ const { values } = parseArgs({
 });
 
 const PROFILE_DIR = join(DIST, 'profiles');
+const PROFILE_TARGETS = ['gateway', 'gateway-trusted', 'bare', 'bare-cached', 'aws-layer'] as const;
+type ProfileTarget = (typeof PROFILE_TARGETS)[number];
 const log = (message: string) => process.stderr.write(`[bench:profile] ${message}\n`);
 
 async function main(): Promise<void> {
-  const targets = values.targets.split(',').map((t): 'gateway' | 'gateway-trusted' | 'bare' | 'bare-cached' | 'aws-layer' => {
-    if (t !== 'gateway' && t !== 'gateway-trusted' && t !== 'bare' && t !== 'bare-cached' && t !== 'aws-layer') {
-      throw new Error(`--targets takes gateway, gateway-trusted, bare, bare-cached and/or aws-layer, not ${t}`);
-    }
-    return t;
+  const targets = values.targets.split(',').map((t) => {
+    if (!(PROFILE_TARGETS as readonly string[]).includes(t)) throw new Error(`--targets takes ${PROFILE_TARGETS.join(', ')}, not ${t}`);
+    return t as ProfileTarget;
   });
   const manifest = join(mkdtempSync(join(tmpdir(), 'bench-profile-')), 'trusted-documents.json');
   writeFileSync(manifest, JSON.stringify(trustedDocuments()));
@@ -56,8 +56,8 @@ async function main(): Promise<void> {
         for (const file of readdirSync(PROFILE_DIR)) if (file.startsWith(`${name}.`)) rmSync(join(PROFILE_DIR, file));
         const nodeOptions = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
         const server: ServerProcess =
-          target === 'bare' || target === 'bare-cached' || target === 'aws-layer'
-            ? await startBaseline(target === 'bare' ? 'sdk' : target === 'bare-cached' ? 'sdk-cached' : 'aws-layer', await freePort(), emulator.url, nodeOptions)
+          target !== 'gateway' && target !== 'gateway-trusted'
+            ? await startBaseline(BASELINE_OF[target], await freePort(), emulator.url, nodeOptions)
             : await startGateway(await freePort(), emulator.url, { nodeOptions, ...(target === 'gateway-trusted' ? { env: { TRUSTED_DOCUMENTS_FILE: manifest } } : {}) });
         if (pinned) pin(server.pid, PINNING.serverCpu);
         log(`${name}: profiling pid ${server.pid}${pinned ? ` on CPU ${PINNING.serverCpu}` : ''}`);

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BaselineKind } from './baseline-server';
+import type { Target } from './mixes';
 import type { Usage } from './probe';
 
 /** dist/, where `npm run build` and `tsc -p tsconfig.bench.json` put the compiled code. */
@@ -213,10 +213,16 @@ export function startEmulator(port: number, env: Record<string, string> = {}): P
 }
 
 /**
- * The gateway exactly as `npm start` runs it (dist/src/main.js), on AWS mode against the emulator.
- * Its limits are set out of the way: all load comes from one address, and a benchmark that meets
- * the rate limiter or the per-caller share of AWS connections measures them, not the gateway.
+ * The gateway's limits, set out of the way: all load comes from one address, and a benchmark that
+ * meets the rate limiter or the per-caller share of AWS connections measures them, not the gateway.
  */
+const LIMITS_OUT_OF_THE_WAY = {
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000000',
+  RATE_LIMIT_READ_COST_PER_MINUTE: '1000000000',
+  UPSTREAM_MAX_CONCURRENCY_PER_PRINCIPAL: '1000',
+};
+
+/** The gateway exactly as `npm start` runs it (dist/src/main.js), on AWS mode against the emulator. */
 export async function startGateway(
   port: number,
   emulatorUrl: string,
@@ -234,9 +240,7 @@ export async function startGateway(
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: 'warn',
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000000',
-      RATE_LIMIT_READ_COST_PER_MINUTE: '1000000000',
-      UPSTREAM_MAX_CONCURRENCY_PER_PRINCIPAL: '1000',
+      ...LIMITS_OUT_OF_THE_WAY,
       ...options.env,
     },
     ...(options.nodeOptions ? { nodeOptions: options.nodeOptions } : {}),
@@ -246,14 +250,21 @@ export async function startGateway(
   return Object.assign(server, { metricsUrl: `http://${LOOPBACK}:${metricsPort}` });
 }
 
-/** The baselines (bench/baseline-server.ts): `static` (A), `sdk` (B), `sdk-cached` (B-cached) or `aws-layer` (D). */
+/** The handlers bench/baseline-server.ts serves, by the name it is started with. */
+export type BaselineKind = 'static' | 'sdk' | 'sdk-cached' | 'aws-layer';
+
+/** The baseline each row that is one runs: A, B, B-cached and D. */
+export const BASELINE_OF = { static: 'static', bare: 'sdk', 'bare-cached': 'sdk-cached', 'aws-layer': 'aws-layer' } as const satisfies Partial<Record<Target, BaselineKind>>;
+
+/** A baseline (bench/baseline-server.ts) in a process of its own. */
 export function startBaseline(kind: BaselineKind, port: number, emulatorUrl: string, nodeOptions?: string[]): Promise<ServerProcess> {
   return startServer({
     ...(nodeOptions ? { nodeOptions } : {}),
-    name: kind === 'static' ? 'static' : `bare-${kind}`,
+    name: kind === 'sdk' || kind === 'sdk-cached' ? `bare-${kind}` : kind,
     script: 'bench/baseline-server.js',
     args: [kind],
-    env: { ...SDK_ENV, ELASTICACHE_BACKEND: 'aws', AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl, HOST: LOOPBACK, PORT: String(port), LOG_LEVEL: 'warn' },
+    // D reads the gateway's configuration as the gateway does; the others ignore what is not theirs.
+    env: { ...SDK_ENV, ELASTICACHE_BACKEND: 'aws', AWS_ENDPOINT_URL_ELASTICACHE: emulatorUrl, HOST: LOOPBACK, PORT: String(port), LOG_LEVEL: 'warn', ...LIMITS_OUT_OF_THE_WAY },
     readyPath: '/health',
     port,
   });
