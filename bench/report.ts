@@ -169,7 +169,11 @@ export function ratios(results: ScenarioResult[]): string {
   return lines.join('\n');
 }
 
-const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(0)}`;
+/** +12, -3, and +0 (not -0) for what rounds to nothing. */
+const signed = (n: number) => {
+  const rounded = Math.round(n) || 0;
+  return `${rounded >= 0 ? '+' : ''}${rounded}`;
+};
 
 export function header(info: RunInfo): string {
   return [
