@@ -22,9 +22,8 @@ export const MIXES: readonly MixName[] = ['create', 'read', 'hot-read'];
 
 /**
  * A: static; B: bare SDK handler, B-cached: the same with the SDK's `cacheMiddleware`, D: the same
- * handler on the gateway's own AWS layer; C: gateway,
- * C-trusted: the gateway sent registered documents by id, C-api-key: the gateway with API-key
- * authentication on; E: the emulator alone.
+ * handler on the gateway's own AWS layer; C: gateway, C-trusted: the gateway sent registered
+ * documents by id, C-api-key: the gateway with API-key authentication on; E: the emulator alone.
  */
 export type Target = 'static' | 'bare' | 'bare-cached' | 'aws-layer' | 'gateway' | 'gateway-trusted' | 'gateway-api-key' | 'emulator';
 

@@ -1,11 +1,12 @@
 /**
  * `npm run bench:profile`: where the gateway's time goes under load. Runs the gateway (and, for
  * comparison, the bare SDK handler B, or another row of bench/run.ts but A and E) with
- * `node --cpu-prof`, loads it exactly as `npm run bench` does, cuts the profile to the measured window and prints the summary of bench/profile-summary.ts
- * in microseconds per request. Profiles are left in dist/profiles/ (never committed) for
- * Chrome DevTools or speedscope.
+ * `node --cpu-prof`, loads it exactly as `npm run bench` does, cuts the profile to the measured
+ * window and prints the summary of bench/profile-summary.ts in microseconds per request. Profiles
+ * are left in dist/profiles/ (never committed) for Chrome DevTools or speedscope.
  *
- * Options: --targets gateway,bare (or any of gateway, gateway-trusted, bare, bare-cached, aws-layer)  --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
+ * Options: --targets gateway,bare (any of gateway, gateway-trusted, bare, bare-cached, aws-layer)
+ *          --mixes create,read  --connections N (32)  --warmup S (15)  --duration S (10)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

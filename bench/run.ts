@@ -2,9 +2,9 @@
  * `npm run bench`: the gateway's cost per request, side by side with the bare SDK, in one run.
  *
  * One emulator process serves the whole run. A (static node:http) is measured once; then, for each
- * mix, E (the emulator alone), and B (bare node:http + SDK), D (the same on the gateway's AWS layer)
- * and C (the gateway) in alternating slices, each server in a fresh process of its own. Prints a Markdown table and the ratios;
- * `--json FILE` also writes every figure.
+ * mix, E (the emulator alone), and B (bare node:http + SDK), D (the same on the gateway's AWS
+ * layer) and C (the gateway) in alternating slices, each server in a fresh process of its own.
+ * Prints a Markdown table and the ratios; `--json FILE` also writes every figure.
  *
  * Options: --connections N (32)  --warmup S (10)  --slice S (2)  --rounds N (8)  --reference S (8)
  *          --mixes create,read  --unpinned  --json FILE
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { BENCH_API_KEY, MIXES, nameSource, trustedDocuments, type MixName, type Target } from './mixes';
 import { header, ratios, table, TARGET_LABELS, type RunInfo, type ScenarioResult } from './report';
 import { Measurement, type LoadSettings } from './scenario';
-import { canPin, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
+import { BASELINE_OF, canPin, freePort, pin, PINNING, startBaseline, startEmulator, startGateway, type ServerProcess } from './servers';
 
 const { values } = parseArgs({
   options: {
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     // A: the ceiling. It does not depend on the mix: measured once, shown with each mix.
     const [firstMix] = mixes;
     if (firstMix !== undefined) {
-      const server = await start(startBaseline('static', await freePort(), emulator.url));
+      const server = await start(startBaseline(BASELINE_OF.static, await freePort(), emulator.url));
       const a = new Measurement(firstMix, 'static', server, emulator, settings);
       await a.warmUp(REFERENCE_WARMUP_SECONDS);
       await a.slice(info.referenceSeconds);
@@ -123,9 +123,9 @@ async function main(): Promise<void> {
       // B, B-cached, D and the gateway rows, all started, all warmed up, then measured in slices
       // whose order turns round by round, so drift in the machine falls on all alike.
       const rows: { target: Target; starting: () => Promise<ServerProcess> }[] = [
-        { target: 'bare', starting: async () => startBaseline('sdk', await freePort(), emulator.url) },
-        { target: 'bare-cached', starting: async () => startBaseline('sdk-cached', await freePort(), emulator.url) },
-        { target: 'aws-layer', starting: async () => startBaseline('aws-layer', await freePort(), emulator.url) },
+        { target: 'bare', starting: async () => startBaseline(BASELINE_OF.bare, await freePort(), emulator.url) },
+        { target: 'bare-cached', starting: async () => startBaseline(BASELINE_OF['bare-cached'], await freePort(), emulator.url) },
+        { target: 'aws-layer', starting: async () => startBaseline(BASELINE_OF['aws-layer'], await freePort(), emulator.url) },
         { target: 'gateway', starting: async () => startGateway(await freePort(), emulator.url) },
         {
           target: 'gateway-trusted',
