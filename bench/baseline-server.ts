@@ -12,12 +12,13 @@
  * - `sdk-cached` (B-cached): the same with the SDK's `cacheMiddleware: true`, which the gateway also
  *   uses: the best a bare proxy does.
  * - `aws-layer` (D): the same handler calling the gateway's own AWS layer instead of a client of
- *   its own: the client the gateway builds (src/elasticache/client.ts) behind its data source (per
- *   call deadline, read sharing, the AWS-call metrics and log lines), through a per-request gate
- *   of the caller's AWS concurrency share as src/context.ts makes one. Between B-cached and D is
- *   about what the gateway's AWS layer costs; between D and C, about everything above it (HTTP,
- *   GraphQL, authentication, limits, the operation's metrics and log). About: D is a smaller
- *   process than the gateway, and the same SDK call costs more on a larger heap.
+ *   its own: the client the gateway builds (src/elasticache/client.ts) behind the AWS layer it
+ *   builds (src/elasticache/aws-layer.ts: per-call deadline, read sharing, each caller's share of
+ *   AWS calls, the AWS-call metrics and log lines), reached per request as src/context.ts reaches
+ *   it. Between B-cached and D is about what the gateway's AWS layer costs; between D and C, about
+ *   everything above it (HTTP, GraphQL, authentication, limits, the operation's metrics and log).
+ *   About: D is a smaller process than the gateway, and the same SDK call costs more on a larger
+ *   heap.
  *
  * Usage: node dist/bench/baseline-server.js static|sdk|sdk-cached|aws-layer  (PORT, HOST and the gateway's AWS_* env)
  */
@@ -32,10 +33,8 @@ import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadGatewayConfig } from '../src/config';
 import { anonymousPrincipal, principalKey } from '../src/auth/principal';
+import { AwsLayer } from '../src/elasticache/aws-layer';
 import { createElastiCacheClient } from '../src/elasticache/client';
-import { ElastiCacheDataSource } from '../src/elasticache/data-source';
-import { ReadSharing } from '../src/elasticache/read-sharing';
-import { UpstreamConcurrency } from '../src/limits/concurrency';
 import { createLogger } from '../src/logger';
 import { GatewayMetrics } from '../src/observability/metrics';
 import { BENCH_CACHE } from './mixes';
@@ -116,19 +115,16 @@ function sdkHandler(cacheMiddleware: boolean) {
   };
 }
 
-/** D: B's handler on the gateway's AWS layer, made as src/server.ts and src/context.ts make it. */
+/** D: B's handler on the gateway's AWS layer, reached per request as src/context.ts reaches it. */
 function awsLayerHandler() {
   const config = loadGatewayConfig();
   const logger = createLogger(config.logLevel);
-  const metrics = new GatewayMetrics({ processMetrics: true });
-  const readSharing = new ReadSharing(config.reads.sharedCacheMs, metrics);
-  const shared = new ElastiCacheDataSource(createElastiCacheClient(config.upstream), { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics, readSharing });
-  const concurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
+  const aws = new AwsLayer(createElastiCacheClient(config.upstream), config, logger, new GatewayMetrics({ processMetrics: true }));
   // Every request is the caller C sees with authentication off (AUTH_DISABLED=true): the load's one address.
   const caller = principalKey(anonymousPrincipal('127.0.0.1'));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { name } = JSON.parse(await readBody(req)) as { name: string };
-    const dataSource = shared.forRequest(concurrency.gateFor(caller), logger);
+    const dataSource = aws.forRequest(caller, logger);
     if (req.url === '/create') {
       const command = new CreateServerlessCacheSnapshotCommand({ ServerlessCacheSnapshotName: name, ServerlessCacheName: BENCH_CACHE });
       const output = await dataSource.send('CreateServerlessCacheSnapshot', command);

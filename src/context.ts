@@ -9,8 +9,8 @@ import { principalKey, type Principal } from './auth/principal';
 import { CacheRestore } from './caches/restore';
 import { CacheService } from './caches/service';
 import type { ReadConfig } from './config';
+import type { AwsLayer } from './elasticache/aws-layer';
 import type { ElastiCacheDataSource } from './elasticache/data-source';
-import type { UpstreamConcurrency } from './limits/concurrency';
 import { createLoaders, type Loaders } from './loaders';
 import { currentTraceId } from './observability/tracing';
 import { lazyChild, type Logger } from './logger';
@@ -47,10 +47,9 @@ export interface RequestIdentity {
 
 export interface ContextDependencies {
   logger: Logger;
-  elasticache: ElastiCacheDataSource;
+  aws: AwsLayer;
   reads: ReadConfig;
   snapshotStatus: SnapshotStatusWatcher;
-  upstreamConcurrency: UpstreamConcurrency;
   idempotentMutations: IdempotentMutations;
   /** Whether snapshots may be exported to this S3 bucket (EXPORT_S3_BUCKETS). */
   mayExportTo: (bucket: string) => boolean;
@@ -88,7 +87,7 @@ class RequestContext implements GatewayContext {
     const traceId = currentTraceId();
     this.logger = lazyChild(dependencies.logger, { requestId, ...(traceId === undefined ? {} : { traceId }), principal: { kind: principal.kind, id: principal.id } });
     this.caller = principalKey(principal);
-    this.elasticache = dependencies.elasticache.forRequest(dependencies.upstreamConcurrency.gateFor(this.caller), this.logger);
+    this.elasticache = dependencies.aws.forRequest(this.caller, this.logger);
   }
 
   awsCalls(): number {

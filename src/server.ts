@@ -19,8 +19,8 @@ import { CachePatterns } from './auth/cache-patterns';
 import { authenticationHook } from './auth/http';
 import type { GatewayConfig } from './config';
 import { createContextFactory, type GatewayContext } from './context';
+import { AwsLayer } from './elasticache/aws-layer';
 import { ElastiCacheDataSource } from './elasticache/data-source';
-import { ReadSharing } from './elasticache/read-sharing';
 import { maskErrors } from './errors';
 import { errorCodeOf, OperationObserver } from './observability/operations';
 import { requestIdFrom } from './request-id';
@@ -29,7 +29,6 @@ import { validationRules } from './graphql-document';
 import { graphqlRouteHandler, refuseUnsupportedCharset } from './graphql-route';
 import { HttpDrain, type DrainOutcome } from './http-drain';
 import { Admission } from './limits/admission';
-import { UpstreamConcurrency } from './limits/concurrency';
 import { lazyChild, type Logger } from './logger';
 import type { GatewayMetrics } from './observability/metrics';
 import { createMetricsServer, type MetricsServer } from './observability/metrics-server';
@@ -99,13 +98,12 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     // Fetch the issuer's discovery document now rather than during the first request.
     authenticator.warmUp().catch((error: unknown) => authLogger.error({ reason: (error as Error).message }, 'the token issuer is not usable yet; requests will retry'));
   }
-  const readSharing = new ReadSharing(config.reads.sharedCacheMs, metrics);
-  const dataSource = new ElastiCacheDataSource(elasticache, { callDeadlineMs: config.upstream.callDeadlineMs, logger, metrics, readSharing });
+  const aws = new AwsLayer(elasticache, config, logger, metrics);
   const stores = await createSharedStores(config, logger, metrics);
   const snapshotStatus = new SnapshotStatusWatcher(
     (name) => {
       metrics.recordPoll();
-      return lookupServerlessCacheSnapshot(dataSource, name);
+      return lookupServerlessCacheSnapshot(aws.unrequested, name);
     },
     config.subscriptions,
     logger,
@@ -113,15 +111,13 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
   );
   metrics.watchedSnapshots(() => snapshotStatus.activePolls);
   metrics.pollsHeld(() => snapshotStatus.pollsHeld);
-  const upstreamConcurrency = new UpstreamConcurrency(config.limits.upstreamConcurrencyPerRequest, config.limits.upstreamConcurrencyPerPrincipal);
   // Bucket names are matched like cache names: `*` wildcards, linear time.
   const exportBuckets = new CachePatterns(config.exports.s3Buckets);
   const contextFor = createContextFactory({
     logger,
-    elasticache: dataSource,
+    aws,
     reads: config.reads,
     snapshotStatus,
-    upstreamConcurrency,
     // A create holds its key through its own call and the describe that may reconcile it.
     idempotentMutations: {
       records: stores.idempotencyRecords,
@@ -145,7 +141,7 @@ export async function createGateway({ config, logger, elasticache, metrics, ...g
     operations,
     formatError,
     // A query never joins a run older than the last write, as reads below never join an older read.
-    sharing: { writesSoFar: () => readSharing.writes, counted: (outcome) => metrics.recordQuerySharing(outcome) },
+    sharing: { writesSoFar: () => aws.readSharing.writes, counted: (outcome) => metrics.recordQuerySharing(outcome) },
   });
   const metricsPort = config.metrics.port;
   const metricsServer: MetricsServer | undefined =
